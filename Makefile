@@ -1,0 +1,131 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# backchat — a terminal XMPP client.  `make demo` and `make check` are the
+# two commands a new machine needs; `make deps` installs what they use.
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+DATADIR   ?= $(PREFIX)/share/backchat
+DESTDIR   ?=
+
+CC        ?= cc
+PKGS      := libstrophe ncursesw openssl libnotify sqlite3 glib-2.0 readline
+CFLAGS    ?= -O2 -g
+WARN      := -std=c17 -Wall -Wextra -Wformat=2 -Werror -Wno-unused-parameter
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CPPFLAGS  += -Iinclude -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 \
+             -DBC_VERSION='"$(VERSION)"' -DBC_DATADIR='"$(DATADIR)"'
+DEPFLAGS   = -MMD -MP
+
+B         := build
+LIB_SRCS  := $(sort $(wildcard src/core/*.c src/xmpp/*.c src/store/*.c \
+                                src/ui/*.c src/cmd/*.c src/notify/*.c))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+
+# Two trees: the normal build, and one with AddressSanitizer and
+# UndefinedBehaviorSanitizer for the unit tests.
+OBJ       := $(LIB_SRCS:%.c=$(B)/obj/%.o)
+ASAN_OBJ  := $(LIB_SRCS:%.c=$(B)/asan/%.o)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+ASAN_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests-asan/%)
+ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+# Debian packages: to build, to test, to run the demo.
+DEB_BUILD := build-essential pkg-config libstrophe-dev libncurses-dev \
+             libssl-dev libnotify-dev libsqlite3-dev libglib2.0-dev \
+             libreadline-dev
+DEB_TEST  := libcmocka-dev prosody python3 python3-slixmpp tmux openssl \
+             sqlite3 procps ca-certificates
+DEB_ALL   := $(DEB_BUILD) $(DEB_TEST)
+
+.PHONY: all check check-unit check-asan check-integration demo deps install \
+        uninstall clean bench
+
+all: backchat
+
+backchat: $(B)/libbackchat.a $(B)/obj/src/main.o
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $(B)/obj/src/main.o $(B)/libbackchat.a $(PKG_LIBS) $(LDFLAGS)
+
+$(B)/libbackchat.a: $(OBJ)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(B)/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC-ASAN $<"
+	@$(CC) $(WARN) -O1 -g $(ASAN_FLAGS) $(CPPFLAGS) $(PKG_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(B)/libbackchat-asan.a: $(ASAN_OBJ)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(B)/tests/%: tests/unit/%.c $(B)/libbackchat.a
+	@mkdir -p $(dir $@)
+	@echo "  CCLD    $@"
+	@$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) $(DEPFLAGS) -MT $@ -MF $@.d \
+	    -o $@ $< $(B)/libbackchat.a $(PKG_LIBS) -lcmocka
+
+$(B)/tests-asan/%: tests/unit/%.c $(B)/libbackchat-asan.a
+	@mkdir -p $(dir $@)
+	@echo "  CCLD    $@"
+	@$(CC) $(WARN) -O1 -g $(ASAN_FLAGS) $(CPPFLAGS) $(PKG_CFLAGS) $(DEPFLAGS) -MT $@ -MF $@.d \
+	    -o $@ $< $(B)/libbackchat-asan.a $(PKG_LIBS) -lcmocka
+
+# `make check`: install what the tests need, build, then run unit tests,
+# the same under ASan+UBSan, and the integration tests against a private
+# Prosody; one summary line for the whole run.
+check: deps
+	$(MAKE) --no-print-directory backchat $(UNIT_BINS) $(ASAN_BINS)
+	@tests/run.sh $(UNIT_BINS) -- $(ASAN_BINS)
+
+check-unit: $(UNIT_BINS)
+	@tests/run.sh $(UNIT_BINS) -- --no-integration
+
+check-asan: $(ASAN_BINS)
+	@tests/run.sh -- $(ASAN_BINS) --no-integration
+
+check-integration: backchat
+	@tests/run.sh -- --integration-only
+
+# `make demo`: build, start a private demo server on loopback with a demo
+# team, and open backchat logged in.
+demo: deps backchat
+	@scripts/demo.sh
+
+deps:
+	@missing=$$(for p in $(DEB_ALL); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	  done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root to install:" $$missing >&2; exit 1; fi; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+bench: backchat
+	@tests/bench/run.sh
+
+install: backchat
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/themes
+	install -m 0755 backchat $(DESTDIR)$(BINDIR)/backchat
+	install -m 0644 man/backchat.1 $(DESTDIR)$(MANDIR)/man1/backchat.1
+	install -m 0644 themes/*.theme $(DESTDIR)$(DATADIR)/themes/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/backchat $(DESTDIR)$(MANDIR)/man1/backchat.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf $(B) backchat
+
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(B)/obj/src/main.d \
+         $(UNIT_BINS:=.d) $(ASAN_BINS:=.d)

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* User settings: $XDG_CONFIG_HOME/backchat/config (INI). */
+#ifndef BACKCHAT_CONFIG_H
+#define BACKCHAT_CONFIG_H
+
+#include <stdbool.h>
+#include <glib.h>
+
+/* Loads the config file; a missing file means defaults. A broken file
+ * is reported in `err` and the defaults stay in force. */
+bool bc_config_load(const char *path, GError **err);
+void bc_config_free(void);
+int bc_config_int(const char *group, const char *key, int def);
+bool bc_config_bool(const char *group, const char *key, bool def);
+/* Newly allocated, or a copy of `def`. */
+char *bc_config_string(const char *group, const char *key, const char *def);
+
+#endif

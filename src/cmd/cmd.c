@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Parsing, dispatch and completion over the command table. */
+#include "backchat/cmd.h"
+#include "backchat/account.h"
+#include "backchat/conv.h"
+#include "backchat/session.h"
+#include "backchat/xmpp.h"
+
+#include <stdio.h>
+#include <string.h>
+
+GQuark bc_cmd_error_quark(void) { return g_quark_from_static_string("bc-cmd-error"); }
+
+const bc_cmd *bc_cmd_find(const char *name)
+{
+    size_t n;
+    const bc_cmd *t = bc_cmd_table(&n);
+    if (!name)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(t[i].name, name) == 0)
+            return &t[i];
+    return NULL;
+}
+
+void bc_args_clear(bc_args *a)
+{
+    if (!a)
+        return;
+    g_strfreev(a->argv);
+    g_free(a->offsets);
+    memset(a, 0, sizeof *a);
+}
+
+bool bc_cmd_split(const char *line, bc_args *out, GError **err)
+{
+    memset(out, 0, sizeof *out);
+    GPtrArray *words = g_ptr_array_new();
+    GArray *offs = g_array_new(FALSE, FALSE, sizeof(size_t));
+    const char *p = line;
+    for (;;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            break;
+        size_t start = (size_t)(p - line);
+        GString *w = g_string_new(NULL);
+        bool quoted = false;
+        while (*p && (quoted || (*p != ' ' && *p != '\t'))) {
+            if (*p == '"') {
+                quoted = !quoted;
+                p++;
+            } else if (quoted && *p == '\\' && (p[1] == '"' || p[1] == '\\')) {
+                g_string_append_c(w, p[1]);
+                p += 2;
+            } else {
+                g_string_append_c(w, *p++);
+            }
+        }
+        if (quoted) {
+            g_string_free(w, TRUE);
+            for (guint i = 0; i < words->len; i++)
+                g_free(words->pdata[i]);
+            g_ptr_array_free(words, TRUE);
+            g_array_free(offs, TRUE);
+            g_set_error(err, BC_CMD_ERROR, 1, "unterminated quote: add the closing \"");
+            return false;
+        }
+        g_ptr_array_add(words, g_string_free(w, FALSE));
+        g_array_append_val(offs, start);
+    }
+    out->argc = (int)words->len;
+    g_ptr_array_add(words, NULL);
+    out->argv = (char **)g_ptr_array_free(words, FALSE);
+    out->offsets = (size_t *)g_array_free(offs, FALSE);
+    out->line = line;
+    return true;
+}
+
+const char *bc_args_rest(const bc_args *a, int i)
+{
+    if (!a || i < 0 || i >= a->argc)
+        return "";
+    return a->line + a->offsets[i];
+}
+
+static void send_text(const char *text)
+{
+    bc_conv *c = bc_conv_current();
+    if (!c || c->type != BC_CONV_CHAT) {
+        bc_error("This is the console: messages go to a chat. Open one with /msg JID, "
+                 "or switch tabs with Alt-1..Alt-0. /help lists the commands.");
+        return;
+    }
+    GError *err = NULL;
+    if (!bc_xmpp_send_chat(c->jid, text, &err)) {
+        bc_error("Not sent: %s", err->message);
+        g_error_free(err);
+    }
+}
+
+static void unknown_command(const char *name)
+{
+    size_t n;
+    const bc_cmd *t = bc_cmd_table(&n);
+    GString *near = g_string_new(NULL);
+    size_t len = strlen(name);
+    for (size_t i = 0; i < n; i++)
+        if (len > 0 && strncmp(t[i].name, name, MIN(len, (size_t)2)) == 0)
+            g_string_append_printf(near, "%s/%s", near->len ? ", " : "", t[i].name);
+    if (near->len)
+        bc_error("Unknown command /%s. Did you mean %s? /help lists all commands.", name,
+                 near->str);
+    else
+        bc_error("Unknown command /%s. /help lists all commands.", name);
+    g_string_free(near, TRUE);
+}
+
+bool bc_cmd_execute(const char *input)
+{
+    char *line = g_strdup(input ? input : "");
+    g_strchomp(line);
+    bool ok = true;
+    if (!*line) {
+        /* nothing */
+    } else if (line[0] == '/' && line[1] == '/') {
+        send_text(line + 1);
+    } else if (line[0] != '/') {
+        send_text(line);
+    } else {
+        bc_args a;
+        GError *err = NULL;
+        if (!bc_cmd_split(line + 1, &a, &err)) {
+            bc_error("%s", err->message);
+            g_error_free(err);
+            ok = false;
+        } else if (a.argc == 0) {
+            unknown_command("");
+            ok = false;
+        } else {
+            const bc_cmd *cmd = bc_cmd_find(a.argv[0]);
+            int nargs = a.argc - 1;
+            if (!cmd) {
+                unknown_command(a.argv[0]);
+                ok = false;
+            } else if (nargs < cmd->min_args || (cmd->max_args >= 0 && nargs > cmd->max_args)) {
+                bc_error("Usage: /%s %s (see /help %s)", cmd->name, cmd->synopsis, cmd->name);
+                ok = false;
+            } else if (!cmd->fn(&a, &err)) {
+                if (err)
+                    bc_error("/%s: %s", cmd->name, err->message);
+                g_clear_error(&err);
+                ok = false;
+            }
+            bc_args_clear(&a);
+        }
+    }
+    g_free(line);
+    return ok;
+}
+
+/* Completion ------------------------------------------------------------ */
+
+static void add_if_prefix(GPtrArray *out, const char *cand, const char *prefix, const char *pre)
+{
+    if (g_str_has_prefix(cand, prefix)) {
+        char *s = g_strconcat(pre ? pre : "", cand, NULL);
+        for (guint i = 0; i < out->len; i++)
+            if (strcmp(out->pdata[i], s) == 0) {
+                g_free(s);
+                return;
+            }
+        g_ptr_array_add(out, s);
+    }
+}
+
+static void complete_kind(GPtrArray *out, bc_complete_kind kind, const char *prefix)
+{
+    size_t n;
+    switch (kind) {
+    case BC_COMPLETE_JID: {
+        GPtrArray *j = bc_known_jids();
+        for (guint i = 0; j && i < j->len; i++)
+            add_if_prefix(out, j->pdata[i], prefix, NULL);
+        break;
+    }
+    case BC_COMPLETE_COMMAND: {
+        const bc_cmd *t = bc_cmd_table(&n);
+        for (size_t i = 0; i < n; i++)
+            add_if_prefix(out, t[i].name, prefix, NULL);
+        break;
+    }
+    case BC_COMPLETE_ACCOUNT: {
+        bc_accounts *acc = bc_session_get()->accounts;
+        for (guint i = 0; acc && i < acc->list->len; i++)
+            add_if_prefix(out, ((bc_account *)acc->list->pdata[i])->name, prefix, NULL);
+        break;
+    }
+    case BC_COMPLETE_WINDOW:
+        for (size_t i = 0; i < bc_conv_count(); i++) {
+            char num[24];
+            snprintf(num, sizeof num, "%zu", i + 1);
+            add_if_prefix(out, num, prefix, NULL);
+        }
+        add_if_prefix(out, "next", prefix, NULL);
+        add_if_prefix(out, "prev", prefix, NULL);
+        break;
+    case BC_COMPLETE_NONE:
+        break;
+    }
+}
+
+static int cmp_str(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **bc_cmd_complete(const char *line, size_t cursor, size_t *word_start)
+{
+    size_t len = strlen(line);
+    if (cursor > len)
+        cursor = len;
+    size_t start = cursor;
+    while (start > 0 && line[start - 1] != ' ' && line[start - 1] != '\t')
+        start--;
+    *word_start = start;
+    char *prefix = g_strndup(line + start, cursor - start);
+    GPtrArray *out = g_ptr_array_new();
+
+    /* Which word is this? Count words before `start`. */
+    char *head = g_strndup(line, start);
+    bc_args a;
+    int index = 0;
+    if (bc_cmd_split(head, &a, NULL)) {
+        index = a.argc;
+    } else {
+        memset(&a, 0, sizeof a);
+    }
+
+    if (line[0] == '/' && index == 0) {
+        size_t n;
+        const bc_cmd *t = bc_cmd_table(&n);
+        for (size_t i = 0; i < n; i++)
+            add_if_prefix(out, t[i].name, prefix + 1, "/");
+    } else if (line[0] == '/' && index >= 1 && a.argv) {
+        const bc_cmd *cmd = bc_cmd_find(a.argv[0] + 1);
+        if (cmd) {
+            if (cmd->subcommands && index == 1) {
+                for (const char *const *s = cmd->subcommands; *s; s++)
+                    add_if_prefix(out, *s, prefix, NULL);
+            } else if ((cmd->subcommands && index == 2) || (!cmd->subcommands && index == 1)) {
+                complete_kind(out, cmd->complete, prefix);
+            }
+        }
+    }
+    bc_args_clear(&a);
+    g_free(head);
+    g_free(prefix);
+    g_ptr_array_sort(out, cmp_str);
+    g_ptr_array_add(out, NULL);
+    return (char **)g_ptr_array_free(out, FALSE);
+}

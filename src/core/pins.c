@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Certificate pins the user trusted with /tls trust, per account. */
+#include "backchat/pins.h"
+#include "backchat/paths.h"
+
+#include <string.h>
+
+static char *pins_path(const char *account, GError **err)
+{
+    char *dir = bc_paths_account_dir(account, err);
+    if (!dir)
+        return NULL;
+    char *p = g_build_filename(dir, "trusted-certs", NULL);
+    g_free(dir);
+    return p;
+}
+
+static GKeyFile *load(const char *path)
+{
+    GKeyFile *kf = g_key_file_new();
+    g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, NULL);
+    return kf;
+}
+
+static bool save(GKeyFile *kf, const char *path, GError **err)
+{
+    gsize len = 0;
+    char *data = g_key_file_to_data(kf, &len, NULL);
+    bool ok = bc_write_private(path, data, len, err);
+    g_free(data);
+    return ok;
+}
+
+char *bc_pins_lookup(const char *account, const char *host)
+{
+    char *path = pins_path(account, NULL);
+    if (!path)
+        return NULL;
+    GKeyFile *kf = load(path);
+    char *fp = g_key_file_get_string(kf, host, "sha256", NULL);
+    g_key_file_free(kf);
+    g_free(path);
+    return fp;
+}
+
+bool bc_pins_add(const char *account, const char *host, const char *fingerprint,
+                 const char *subject, GError **err)
+{
+    char *path = pins_path(account, err);
+    if (!path)
+        return false;
+    GKeyFile *kf = load(path);
+    g_key_file_set_string(kf, host, "sha256", fingerprint);
+    if (subject)
+        g_key_file_set_string(kf, host, "subject", subject);
+    bool ok = save(kf, path, err);
+    g_key_file_free(kf);
+    g_free(path);
+    return ok;
+}
+
+bool bc_pins_remove(const char *account, const char *host, GError **err)
+{
+    char *path = pins_path(account, err);
+    if (!path)
+        return false;
+    GKeyFile *kf = load(path);
+    bool ok = true;
+    if (g_key_file_has_group(kf, host)) {
+        g_key_file_remove_group(kf, host, NULL);
+        ok = save(kf, path, err);
+    }
+    g_key_file_free(kf);
+    g_free(path);
+    return ok;
+}
+
+/* Hex digits only, upper-cased: "ab:CD" and "ABCD" compare equal. */
+static char *normalize(const char *fp)
+{
+    GString *s = g_string_new(NULL);
+    for (const char *p = fp; *p; p++)
+        if (g_ascii_isxdigit(*p))
+            g_string_append_c(s, g_ascii_toupper(*p));
+    return g_string_free(s, FALSE);
+}
+
+bool bc_fingerprint_equal(const char *a, const char *b)
+{
+    if (!a || !b)
+        return false;
+    char *na = normalize(a), *nb = normalize(b);
+    bool eq = *na && strcmp(na, nb) == 0;
+    g_free(na);
+    g_free(nb);
+    return eq;
+}

@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Keys: our bindings (tabs, scrolling, redraw) first, everything else to
+ * GNU readline in callback mode, drawn inside the ncurses input line. */
+#include "backchat/cmd.h"
+#include "backchat/conv.h"
+#include "backchat/loop.h"
+#include "backchat/session.h"
+#include "backchat/wrap.h"
+#include "ui_internal.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+/* Bytes waiting for readline; it pulls them through rl_getc_function. */
+static unsigned char queue[4096];
+static size_t q_head, q_len;
+static FILE *devnull;
+static int key_alt_left, key_alt_right;
+
+static void q_push(const char *bytes, size_t n)
+{
+    for (size_t i = 0; i < n && q_len < sizeof queue; i++)
+        queue[(q_head + q_len++) % sizeof queue] = (unsigned char)bytes[i];
+}
+
+static int q_getc(FILE *f)
+{
+    (void)f;
+    if (q_len == 0)
+        return EOF;
+    int c = queue[q_head];
+    q_head = (q_head + 1) % sizeof queue;
+    q_len--;
+    return c;
+}
+
+static int q_available(void) { return q_len > 0; }
+static void noop_prep(int meta) { (void)meta; }
+static void noop_deprep(void) {}
+static void mark_input(void) { bc_dirty(BC_DIRTY_INPUT); }
+
+static void on_line(char *line)
+{
+    if (!line) {
+        /* EOF from readline (Ctrl-D on an empty line): ignore, stay up. */
+        rl_callback_handler_install("", on_line);
+        return;
+    }
+    if (bc_prompt_pending()) {
+        bc_prompt_answer(line);
+        memset(line, 0, strlen(line));
+        free(line);
+        return;
+    }
+    if (*line)
+        add_history(line);
+    /* A switch or scroll by command returns to the bottom of the new view. */
+    bc_conv *before = bc_conv_current();
+    bc_cmd_execute(line);
+    bc_conv *after = bc_conv_current();
+    if (after && after == before && line[0] != '/')
+        after->scroll = 0;
+    free(line);
+    bc_dirty(BC_DIRTY_ALL);
+}
+
+/* Readline completion: our command table decides the candidates. */
+static char **cands;
+static size_t cand_i;
+
+static char *cand_gen(const char *text, int state)
+{
+    (void)text;
+    if (state == 0)
+        cand_i = 0;
+    if (!cands || !cands[cand_i])
+        return NULL;
+    return strdup(cands[cand_i++]);
+}
+
+static char **complete(const char *text, int start, int end)
+{
+    rl_attempted_completion_over = 1;
+    size_t ws;
+    g_strfreev(cands);
+    cands = bc_cmd_complete(rl_line_buffer, (size_t)rl_point, &ws);
+    if (!cands[0])
+        return NULL;
+    return rl_completion_matches(text, cand_gen);
+}
+
+static void show_matches(char **matches, int num, int max_len)
+{
+    GString *s = g_string_new(NULL);
+    for (int i = 1; i <= num; i++)
+        g_string_append_printf(s, "%s%s", i > 1 ? "  " : "", matches[i]);
+    bc_info("%s", s->str);
+    g_string_free(s, TRUE);
+}
+
+static void switch_tab(size_t i)
+{
+    if (i < bc_conv_count())
+        bc_conv_select(i);
+}
+
+static void scroll_page(int dir)
+{
+    int page = bc_conv_page();
+    bc_conv_scroll(bc_conv_current(), dir * (page > 2 ? page - 1 : 1));
+}
+
+static void feed(const char *bytes, size_t n)
+{
+    q_push(bytes, n);
+    while (q_len > 0)
+        rl_callback_read_char();
+}
+
+static void feed_wchar(wint_t wc)
+{
+    char buf[MB_LEN_MAX];
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    size_t n = wcrtomb(buf, (wchar_t)wc, &st);
+    if (n != (size_t)-1)
+        feed(buf, n);
+}
+
+static void cancel_line(void)
+{
+    rl_replace_line("", 0);
+    rl_point = rl_end = 0;
+    if (bc_prompt_pending())
+        bc_prompt_answer(NULL);
+    mark_input();
+}
+
+/* A function key from ncurses: ours, or translated for readline. */
+static void handle_key(int key)
+{
+    if (key == KEY_RESIZE) {
+        bc_ui_resize();
+        return;
+    }
+    if (key == KEY_PPAGE) {
+        scroll_page(1);
+        return;
+    }
+    if (key == KEY_NPAGE) {
+        scroll_page(-1);
+        return;
+    }
+    if (key_alt_left && key == key_alt_left) {
+        size_t n = bc_conv_count();
+        switch_tab((bc_conv_current_index() + n - 1) % n);
+        return;
+    }
+    if (key_alt_right && key == key_alt_right) {
+        switch_tab((bc_conv_current_index() + 1) % bc_conv_count());
+        return;
+    }
+    const char *seq = NULL;
+    switch (key) {
+    case KEY_LEFT: seq = "\033[D"; break;
+    case KEY_RIGHT: seq = "\033[C"; break;
+    case KEY_UP: seq = "\033[A"; break;
+    case KEY_DOWN: seq = "\033[B"; break;
+    case KEY_HOME: seq = "\033[H"; break;
+    case KEY_END: seq = "\033[F"; break;
+    case KEY_DC: seq = "\033[3~"; break;
+    case KEY_BACKSPACE: seq = "\177"; break;
+    case KEY_ENTER: seq = "\r"; break;
+    default: break;
+    }
+    if (seq)
+        feed(seq, strlen(seq));
+}
+
+static void handle_char(wint_t wc, bool alt)
+{
+    if (alt) {
+        if (wc >= '1' && wc <= '9') {
+            switch_tab((size_t)(wc - '1'));
+            return;
+        }
+        if (wc == '0') {
+            switch_tab(9);
+            return;
+        }
+        feed("\033", 1);
+        feed_wchar(wc);
+        return;
+    }
+    if (wc == 12) { /* Ctrl-L */
+        bc_dirty(BC_DIRTY_ALL | BC_DIRTY_CLEAR);
+        return;
+    }
+    if (wc == 3) { /* Ctrl-C: clear the line, or cancel a password prompt */
+        cancel_line();
+        return;
+    }
+    feed_wchar(wc);
+}
+
+static void on_stdin(int fd, short revents, void *data)
+{
+    if (revents & (POLLHUP | POLLERR | POLLNVAL)) {
+        /* The terminal went away: nothing more can be typed. */
+        bc_app_quit();
+        return;
+    }
+    /* Drain everything the terminal sent (a paste arrives at once). */
+    for (int guard = 0; guard < 65536; guard++) {
+        wint_t wc;
+        int r = wget_wch(bc_input_w, &wc);
+        if (r == ERR)
+            break;
+        if (r == KEY_CODE_YES) {
+            handle_key((int)wc);
+            continue;
+        }
+        if (wc == 27) {
+            wint_t next;
+            int r2 = wget_wch(bc_input_w, &next);
+            if (r2 == ERR) {
+                if (bc_prompt_pending())
+                    cancel_line();
+                else
+                    feed("\033", 1);
+            } else if (r2 == KEY_CODE_YES) {
+                feed("\033", 1);
+                handle_key((int)next);
+            } else {
+                handle_char(next, true);
+            }
+            continue;
+        }
+        handle_char(wc, false);
+    }
+    mark_input();
+}
+
+static void on_winch(int signo, void *data) { bc_ui_resize(); }
+
+void bc_input_init(void)
+{
+    devnull = fopen("/dev/null", "w+");
+    rl_instream = devnull;
+    rl_outstream = devnull;
+    rl_catch_signals = 0;
+    rl_catch_sigwinch = 0;
+    rl_change_environment = 0;
+    rl_prep_term_function = noop_prep;
+    rl_deprep_term_function = noop_deprep;
+    rl_getc_function = q_getc;
+    rl_input_available_hook = q_available;
+    rl_redisplay_function = mark_input;
+    rl_attempted_completion_function = complete;
+    rl_completion_display_matches_hook = show_matches;
+    rl_basic_word_break_characters = " \t";
+    rl_readline_name = "backchat";
+    rl_callback_handler_install("", on_line);
+    rl_variable_bind("bell-style", "none");
+    using_history();
+
+    int k = key_defined("\033[1;3D");
+    key_alt_left = k > 0 ? k : 0;
+    k = key_defined("\033[1;3C");
+    key_alt_right = k > 0 ? k : 0;
+    bc_loop_watch(STDIN_FILENO, POLLIN, on_stdin, NULL);
+    bc_loop_on_signal(SIGWINCH, on_winch, NULL);
+}
+
+void bc_input_shutdown(void)
+{
+    rl_callback_handler_remove();
+    bc_loop_unwatch(STDIN_FILENO);
+    g_strfreev(cands);
+    cands = NULL;
+    clear_history();
+    if (devnull)
+        fclose(devnull);
+    devnull = NULL;
+}
+
+void bc_input_draw(void)
+{
+    werase(bc_input_w);
+    const char *secret = bc_prompt_pending();
+    const char *prompt = secret ? secret : "> ";
+    int w = getmaxx(bc_input_w);
+    int pw = bc_str_width(prompt, -1);
+    if (pw > w / 2) {
+        prompt = "password: ";
+        pw = bc_str_width(prompt, -1);
+    }
+    mvwaddstr(bc_input_w, 0, 0, prompt);
+    int room = w - pw - 1;
+    if (room < 1)
+        room = 1;
+    if (secret) {
+        /* Never echo a secret: one '*' per character typed. */
+        int n = (int)g_utf8_strlen(rl_line_buffer ? rl_line_buffer : "", -1);
+        for (int i = 0; i < n && i < room; i++)
+            waddch(bc_input_w, '*');
+        wmove(bc_input_w, 0, pw + (n < room ? n : room));
+        return;
+    }
+    const char *buf = rl_line_buffer ? rl_line_buffer : "";
+    /* Scroll horizontally so the cursor stays visible. */
+    int cur_w = bc_str_width(buf, rl_point);
+    size_t from = 0;
+    while (cur_w - bc_str_width(buf, (long)from) >= room && buf[from]) {
+        from++;
+        while (buf[from] && ((unsigned char)buf[from] & 0xC0) == 0x80)
+            from++;
+    }
+    size_t fit = bc_str_fit(buf + from, room);
+    waddnstr(bc_input_w, buf + from, (int)fit);
+    wmove(bc_input_w, 0, pw + cur_w - bc_str_width(buf, (long)from));
+}

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* <message/> stanzas: parse and sanitize incoming chat, build outgoing. */
+#include "backchat/conv.h"
+#include "backchat/core.h"
+#include "backchat/jid.h"
+#include "backchat/sanitize.h"
+#include "backchat/session.h"
+#include "backchat/xmpp.h"
+#include "internal.h"
+
+#include <string.h>
+
+#define NS_DELAY "urn:xmpp:delay"
+#define NS_SID "urn:xmpp:sid:0"
+#define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
+
+/* Longest id we keep (ids are opaque; a hostile one may be huge). */
+#define MAX_ID_LEN 256
+
+long long bc_xmpp_delay_stamp(xmpp_stanza_t *stanza)
+{
+    xmpp_stanza_t *d = xmpp_stanza_get_child_by_name_and_ns(stanza, "delay", NS_DELAY);
+    const char *stamp = d ? xmpp_stanza_get_attribute(d, "stamp") : NULL;
+    if (!stamp || strlen(stamp) > 64)
+        return 0;
+    GDateTime *dt = g_date_time_new_from_iso8601(stamp, NULL);
+    if (!dt)
+        return 0;
+    long long t = g_date_time_to_unix(dt);
+    g_date_time_unref(dt);
+    return t;
+}
+
+/* The id that identifies this message for deduplication: origin-id
+ * (XEP-0359) if present, else the id attribute. Sanitized, bounded. */
+static char *message_id(xmpp_stanza_t *stanza)
+{
+    const char *id = NULL;
+    xmpp_stanza_t *oid = xmpp_stanza_get_child_by_name_and_ns(stanza, "origin-id", NS_SID);
+    if (oid)
+        id = xmpp_stanza_get_attribute(oid, "id");
+    if (!id || !*id)
+        id = xmpp_stanza_get_id(stanza);
+    if (!id || !*id || strlen(id) > MAX_ID_LEN)
+        return NULL;
+    return bc_sanitize_line(id, -1);
+}
+
+static char *error_text(xmpp_stanza_t *stanza)
+{
+    xmpp_stanza_t *err = xmpp_stanza_get_child_by_name(stanza, "error");
+    if (!err)
+        return g_strdup("unknown error");
+    const char *cond = NULL;
+    char *text = NULL;
+    for (xmpp_stanza_t *c = xmpp_stanza_get_children(err); c; c = xmpp_stanza_get_next(c)) {
+        const char *ns = xmpp_stanza_get_ns(c);
+        const char *name = xmpp_stanza_get_name(c);
+        if (!ns || !name || strcmp(ns, NS_STANZAS) != 0)
+            continue;
+        if (strcmp(name, "text") == 0) {
+            char *t = xmpp_stanza_get_text(c);
+            if (t) {
+                g_free(text);
+                text = bc_sanitize_line(t, -1);
+                xmpp_free(bc_xctx, t);
+            }
+        } else if (!cond) {
+            cond = name;
+        }
+    }
+    char *c = bc_sanitize_line(cond ? cond : "error", -1);
+    char *out = text ? g_strdup_printf("%s: %s", c, text) : g_strdup(c);
+    g_free(c);
+    g_free(text);
+    return out;
+}
+
+static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
+{
+    bc_xmpp_note_activity();
+    const char *from = xmpp_stanza_get_from(stanza);
+    const char *type = xmpp_stanza_get_type(stanza);
+    char *peer = from ? bc_jid_bare(from) : NULL;
+    if (!peer) /* no or invalid sender: nothing we can attribute it to */
+        return 1;
+
+    if (type && strcmp(type, "error") == 0) {
+        char *why = error_text(stanza);
+        bc_conv *c = bc_conv_find(peer);
+        if (c)
+            bc_conv_add(c, BC_LINE_ERR, NULL, why, 0);
+        else
+            bc_console_err("Message to %s failed: %s", peer, why);
+        g_free(why);
+        g_free(peer);
+        return 1;
+    }
+
+    xmpp_stanza_t *body_el = xmpp_stanza_get_child_by_name(stanza, "body");
+    char *raw = body_el ? xmpp_stanza_get_text(body_el) : NULL;
+    if (!raw || !*raw) { /* chat states, receipts...: not shown yet */
+        if (raw)
+            xmpp_free(bc_xctx, raw);
+        g_free(peer);
+        return 1;
+    }
+    char *body = bc_sanitize(raw, -1);
+    xmpp_free(bc_xctx, raw);
+
+    if (type && strcmp(type, "headline") == 0) {
+        bc_console("Headline from %s: %s", peer, body);
+    } else if (!type || strcmp(type, "chat") == 0 || strcmp(type, "normal") == 0) {
+        char *from_clean = bc_sanitize_line(from, -1);
+        char *id = message_id(stanza);
+        bc_msg_event ev = {
+            .peer = peer,
+            .from_full = from_clean,
+            .body = body,
+            .stanza_id = id,
+            .ts_server = bc_xmpp_delay_stamp(stanza),
+            .outgoing = false,
+        };
+        bc_core_message(&ev);
+        g_free(id);
+        g_free(from_clean);
+    }
+    /* type=groupchat belongs to the group chat layer. */
+    g_free(body);
+    g_free(peer);
+    return 1;
+}
+
+void bc_xmpp_message_handlers_add(xmpp_conn_t *conn)
+{
+    xmpp_handler_add(conn, on_message, NULL, "message", NULL, NULL);
+}
+
+bool bc_xmpp_send_chat(const char *to, const char *text, GError **err)
+{
+    char *peer = bc_jid_bare(to);
+    if (!peer) {
+        g_set_error(err, BC_XMPP_ERROR, 1,
+                    "\"%s\" is not a valid JID (expected user@server)", to);
+        return false;
+    }
+    if (!bc_xmpp_connected() || !bc_xconn) {
+        g_free(peer);
+        g_set_error(err, BC_XMPP_ERROR, 1,
+                    "not connected, message not sent: type /connect first");
+        return false;
+    }
+    char *body = bc_sanitize(text, -1);
+    char *id = xmpp_uuid_gen(bc_xctx);
+    xmpp_stanza_t *msg = xmpp_message_new(bc_xctx, "chat", to, id);
+    xmpp_message_set_body(msg, body);
+    xmpp_stanza_t *oid = xmpp_stanza_new(bc_xctx);
+    xmpp_stanza_set_name(oid, "origin-id");
+    xmpp_stanza_set_ns(oid, NS_SID);
+    xmpp_stanza_set_id(oid, id);
+    xmpp_stanza_add_child(msg, oid);
+    xmpp_stanza_release(oid);
+    xmpp_send(bc_xconn, msg);
+    xmpp_stanza_release(msg);
+
+    bc_session *s = bc_session_get();
+    bc_msg_event ev = {
+        .peer = peer,
+        .from_full = s->bound_jid,
+        .body = body,
+        .stanza_id = id,
+        .outgoing = true,
+    };
+    bc_core_message(&ev);
+    xmpp_free(bc_xctx, id);
+    g_free(body);
+    g_free(peer);
+    bc_xmpp_pump();
+    return true;
+}

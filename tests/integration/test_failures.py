@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Things going wrong: a wrong password, the server dying under us."""
+
+import time
+
+from harness import (UNTRUSTED_TEXT, check_help, state_re, trust_and_connect)
+
+
+def test_wrong_password(server, home, app):
+    home.write_account(server, password="not-the-password")
+    app.start()
+    # The certificate comes first; trusting it lets the login go ahead.
+    app.wait_for(UNTRUSTED_TEXT, timeout=15)
+    app.type_line("/tls trust")
+    app.wait_for("Authentication failed", timeout=15, region="view")
+    time.sleep(0.5)
+    app.assert_alive()
+    assert not state_re("connected").search(app.status()), \
+        "status says connected after a failed login:\n" + app.screen()
+    check_help(app)
+    app.assert_alive()
+
+
+def test_server_killed(server, home, app):
+    home.write_account(server)
+    trust_and_connect(app, server)
+    server.kill()
+    app.wait_status("disconnected", timeout=10)
+    app.assert_alive()
+    check_help(app)
+    app.assert_alive()

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Runs the unit tests (plain, then under ASan+UBSan) and the integration
+# tests, and ends with one summary line for the whole run:
+#   N passed, N failed[, N skipped]
+# Usage: tests/run.sh [UNIT_BIN...] -- [ASAN_BIN...] [--no-integration|--integration-only]
+set -u
+cd "$(dirname "$0")/.."
+
+unit=() asan=() integration=1 unit_only=0 seen_sep=0
+for a in "$@"; do
+    case "$a" in
+        --) seen_sep=1 ;;
+        --no-integration) integration=0 ;;
+        --integration-only) unit_only=0; integration=2 ;;
+        *) if [ $seen_sep = 0 ]; then unit+=("$a"); else asan+=("$a"); fi ;;
+    esac
+done
+
+passed=0 failed=0 skipped=0
+failures=()
+
+# A cmocka binary prints "[  PASSED  ] N test(s)." and, if any failed,
+# "[  FAILED  ] N test(s)". A binary that dies without them (a sanitizer
+# report, a crash) counts as one failure.
+run_cmocka() { # label binary
+    local label=$1 bin=$2 out rc p f
+    out=$(ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+          UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+          timeout 300 "$bin" 2>&1)
+    rc=$?
+    p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+    f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+    p=${p:-0} f=${f:-0}
+    if [ $rc -ne 0 ] && [ "$f" = 0 ]; then f=1; fi
+    passed=$((passed + p)) failed=$((failed + f))
+    if [ "$f" != 0 ]; then
+        failures+=("$label $(basename "$bin")")
+        printf '%s\n' "$out" | grep -E 'FAILED|ERROR|error|Sanitizer|runtime error|^\s+#' | head -40
+    fi
+    printf '  %-8s %-24s %3d passed, %d failed\n' "$label" "$(basename "$bin")" "$p" "$f"
+}
+
+if [ $integration != 2 ]; then
+    for b in "${unit[@]+"${unit[@]}"}"; do run_cmocka unit "$b"; done
+    for b in "${asan[@]+"${asan[@]}"}"; do run_cmocka asan "$b"; done
+fi
+
+if [ $integration != 0 ]; then
+    echo "  integration (real Prosody on loopback, slixmpp peers, tmux):"
+    out=$(timeout 1200 /usr/bin/python3 tests/integration/run.py 2>&1)
+    rc=$?
+    printf '%s\n' "$out" | sed 's/^/    /'
+    line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
+    if [ -n "$line" ]; then
+        p=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
+        f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+        s=$(echo "$line" | sed -nE 's/.* ([0-9]+) skipped.*/\1/p')
+        passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + ${s:-0}))
+        [ "$f" != 0 ] && failures+=("integration")
+    else
+        failed=$((failed + 1))
+        failures+=("integration (runner exited $rc without a summary)")
+    fi
+fi
+
+if [ ${#failures[@]} -gt 0 ]; then
+    echo "failed suites: ${failures[*]}"
+fi
+summary="$passed passed, $failed failed"
+[ $skipped -gt 0 ] && summary="$summary, $skipped skipped"
+echo "$summary"
+[ $failed -eq 0 ] && [ $passed -gt 0 ]
