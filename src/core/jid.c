@@ -52,13 +52,19 @@ static bool forbidden_char(gunichar c)
     return false;
 }
 
-/* Strictly valid UTF-8 with no forbidden character. */
+/* Strictly valid UTF-8 with no forbidden character. In the resource
+ * (after the first '/') a plain space is allowed inside, not at either
+ * end: group chat nicknames ("room@service/Jane Doe") have them. */
 static bool clean_text(const char *s)
 {
     if (!g_utf8_validate(s, -1, NULL))
         return false;
+    const char *slash = strchr(s, '/');
     for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p)) {
-        if (forbidden_char(g_utf8_get_char(p)))
+        gunichar c = g_utf8_get_char(p);
+        if (c == ' ' && slash && p > slash + 1 && p[1] != '\0')
+            continue;
+        if (forbidden_char(c))
             return false;
     }
     return true;

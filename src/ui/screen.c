@@ -2,6 +2,7 @@
 /* The screen: title bar, conversation view, status line and input line,
  * redrawn from the dirty bits once per loop turn. */
 #include "backchat/conv.h"
+#include "backchat/presence.h"
 #include "backchat/session.h"
 #include "backchat/ui.h"
 #include "backchat/wrap.h"
@@ -134,8 +135,12 @@ static void draw_title(void)
     if (!c || c->type == BC_CONV_CONSOLE)
         t = g_strdup_printf(" backchat console%s%s", s->account ? " \xe2\x80\x94 " : "",
                             s->account ? s->account->jid : "");
-    else
-        t = g_strdup_printf(" %s \xe2\x80\x94 %s", c->jid, c->title);
+    else {
+        const char *status = NULL;
+        bc_show show = bc_presence_best(c->jid, &status);
+        t = g_strdup_printf(" %s \xe2\x80\x94 %s%s%s", c->jid, bc_show_name(show),
+                            status ? ": " : "", status ? status : "");
+    }
     put_clip(title_w, t, -1);
     g_free(t);
     fill_bar(title_w);

@@ -5,6 +5,7 @@
 #include "backchat/jid.h"
 #include "backchat/loop.h"
 #include "backchat/pins.h"
+#include "backchat/presence.h"
 #include "backchat/sanitize.h"
 #include "backchat/session.h"
 #include "backchat/config.h"
@@ -39,9 +40,9 @@ static void on_log(void *ud, xmpp_log_level_t level, const char *area, const cha
     /* libstrophe says "SASL ... auth failed" (debug) and "No more ...
      * authentication methods" style messages when the server refuses the
      * credentials; match loosely on the area and wording. */
-    if (area && msg && strcmp(area, "xmpp") == 0 &&
-        (strstr(msg, "auth failed") || strstr(msg, "Authentication failed") ||
-         strstr(msg, "No more") || strstr(msg, "not-authorized")))
+    if (area && msg && (strcmp(area, "xmpp") == 0 || strcmp(area, "auth") == 0) &&
+        (strstr(msg, "auth failed") || strstr(msg, "Cannot authenticate") ||
+         strstr(msg, "not-authorized")))
         auth_failed = true;
     if (debug_log) {
         static const char *const names[] = {"debug", "info", "warn", "error"};
@@ -195,6 +196,22 @@ static char *clean(const char *s)
     return bc_sanitize_line(s ? s : "", -1);
 }
 
+/* "5d66..." -> "5D:66:...", the form `openssl x509 -fingerprint` prints. */
+static char *format_fingerprint(const char *fp)
+{
+    GString *out = g_string_new(NULL);
+    int n = 0;
+    for (const char *p = fp ? fp : ""; *p; p++) {
+        if (!g_ascii_isxdigit(*p))
+            continue;
+        if (n && n % 2 == 0)
+            g_string_append_c(out, ':');
+        g_string_append_c(out, g_ascii_toupper(*p));
+        n++;
+    }
+    return g_string_free(out, FALSE);
+}
+
 static int certfail_cb(const xmpp_tlscert_t *cert, const char *errormsg)
 {
     bc_session *s = bc_session_get();
@@ -220,7 +237,7 @@ static int certfail_cb(const xmpp_tlscert_t *cert, const char *errormsg)
     ci->host = host;
     ci->subject = clean(xmpp_tlscert_get_string(cert, XMPP_CERT_SUBJECT));
     ci->issuer = clean(xmpp_tlscert_get_string(cert, XMPP_CERT_ISSUER));
-    ci->fingerprint = clean(fp);
+    ci->fingerprint = format_fingerprint(fp);
     ci->not_before = clean(xmpp_tlscert_get_string(cert, XMPP_CERT_NOTBEFORE));
     ci->not_after = clean(xmpp_tlscert_get_string(cert, XMPP_CERT_NOTAFTER));
     ci->error = clean(errormsg);
@@ -275,6 +292,7 @@ static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
         bc_session_set_state(BC_CONN_CONNECTED, NULL);
         bc_console("Connected as %s.", s->bound_jid);
         bc_xmpp_message_handlers_add(conn);
+        bc_xmpp_presence_handlers_add(conn);
         xmpp_stanza_t *pres = xmpp_presence_new(bc_xctx);
         xmpp_send(conn, pres);
         xmpp_stanza_release(pres);
@@ -289,6 +307,7 @@ static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
     /* XMPP_CONN_DISCONNECT or XMPP_CONN_FAIL */
     bool was_up = stream_up;
     stream_up = false;
+    bc_presence_clear();
     conn_active = false;
     if (sock_fd >= 0)
         bc_loop_unwatch(sock_fd);
@@ -304,19 +323,27 @@ static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
     } else {
         char *why;
         if (auth_failed && !was_up)
-            why = g_strdup("Authentication failed: the server refused the password for this "
-                           "account. Fix it with /account set NAME password, then /connect.");
+            why = g_strdup_printf("Authentication failed: the server refused the password for "
+                                  "%s. Fix it with /account set %s password, then /connect.",
+                                  s->account ? s->account->jid : "this account",
+                                  s->account ? s->account->name : "NAME");
         else if (serr) {
             char *text = clean(serr->text);
             why = g_strdup_printf("the server closed the stream: %s%s%s",
                                   stream_error_name(serr->type), *text ? ": " : "", text);
             g_free(text);
-        } else if (error)
+        } else if (error > 1) /* libstrophe reports 1 for a plain EOF */
             why = g_strdup_printf("%s (%s)", was_up ? "connection lost" : "cannot connect",
                                   g_strerror(error));
+        else if (was_up)
+            why = g_strdup("connection lost: the server closed it or the network dropped");
         else
-            why = g_strdup(was_up ? "connection closed by the server"
-                                  : "could not establish the session");
+            why = g_strdup_printf("cannot connect to %s:%d (is the server running? check "
+                                  "/account show %s)",
+                                  s->account && s->account->server ? s->account->server
+                                                                   : "the server",
+                                  s->account && s->account->port ? s->account->port : 5222,
+                                  s->account ? s->account->name : "NAME");
         bc_session_set_state(BC_CONN_DISCONNECTED, why);
         if (g_str_has_prefix(why, "Authentication failed"))
             bc_console_err("%s", why);

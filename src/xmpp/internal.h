@@ -14,6 +14,9 @@ void bc_xmpp_note_activity(void);
 /* Runs libstrophe until it has nothing more to do right now. */
 void bc_xmpp_pump(void);
 
+/* presence.c */
+void bc_xmpp_presence_handlers_add(xmpp_conn_t *conn);
+
 /* message.c */
 void bc_xmpp_message_handlers_add(xmpp_conn_t *conn);
 /* Parses XEP-0203 <delay stamp>; 0 if absent or malformed. */

@@ -178,12 +178,27 @@ static void test_invalid_structure(void **state)
     expect_invalid("a@b@c/r");
 }
 
+static void test_space_inside_resource(void **state)
+{
+    /* Group chat nicknames have spaces: "room@service/Jane Doe". */
+    assert_true(bc_jid_is_valid("room@conference.example.com/Jane Doe"));
+    char *r = bc_jid_resource("room@conference.example.com/Jane  Q. Doe");
+    assert_non_null(r);
+    assert_string_equal(r, "Jane  Q. Doe");
+    g_free(r);
+    char *b = bc_jid_bare("Room@Conference.example.com/Jane Doe");
+    assert_string_equal(b, "room@conference.example.com");
+    g_free(b);
+}
+
 static void test_invalid_chars(void **state)
 {
     /* Whitespace anywhere. */
     expect_invalid("a b@example.com");
     expect_invalid("a@exa mple.com");
-    expect_invalid("a@example.com/my phone");
+    expect_invalid("a@example.com/ phone");   /* resource: not at either end */
+    expect_invalid("a@example.com/phone ");
+    expect_invalid("a@example.com/ ");
     expect_invalid(" a@example.com");
     expect_invalid("a@example.com ");
     expect_invalid("a\t@example.com");
@@ -376,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_invalid_structure),
         cmocka_unit_test(test_invalid_chars),
+        cmocka_unit_test(test_space_inside_resource),
         cmocka_unit_test(test_invalid_domain),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_bare),
