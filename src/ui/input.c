@@ -4,11 +4,14 @@
 #include "backchat/cmd.h"
 #include "backchat/conv.h"
 #include "backchat/loop.h"
+#include "backchat/paths.h"
 #include "backchat/session.h"
 #include "backchat/wrap.h"
 #include "ui_internal.h"
 
+#include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +50,20 @@ static void noop_prep(int meta) { (void)meta; }
 static void noop_deprep(void) {}
 static void mark_input(void) { bc_dirty(BC_DIRTY_INPUT); }
 
+static char *history_path;
+
+/* Lines that carry a secret never reach the history file. */
+static bool keep_in_history(const char *line)
+{
+    if (!*line)
+        return false;
+    char **w = g_strsplit_set(line, " \t", 5);
+    bool secret = w[0] && w[1] && w[2] && w[3] && strcmp(w[0], "/account") == 0 &&
+                  strcmp(w[1], "set") == 0 && strcmp(w[3], "password") == 0;
+    g_strfreev(w);
+    return !secret;
+}
+
 static void on_line(char *line)
 {
     if (!line) {
@@ -60,7 +77,7 @@ static void on_line(char *line)
         free(line);
         return;
     }
-    if (*line)
+    if (keep_in_history(line))
         add_history(line);
     /* A switch or scroll by command returns to the bottom of the new view. */
     bc_conv *before = bc_conv_current();
@@ -271,6 +288,9 @@ void bc_input_init(void)
     rl_callback_handler_install("", on_line);
     rl_variable_bind("bell-style", "none");
     using_history();
+    stifle_history(1000);
+    history_path = g_build_filename(bc_paths_data_dir(), "history", NULL);
+    read_history(history_path);
 
     int k = key_defined("\033[1;3D");
     key_alt_left = k > 0 ? k : 0;
@@ -286,6 +306,16 @@ void bc_input_shutdown(void)
     bc_loop_unwatch(STDIN_FILENO);
     g_strfreev(cands);
     cands = NULL;
+    if (history_path && bc_mkdir_private(bc_paths_data_dir(), NULL)) {
+        /* Created 0600 before readline writes it. */
+        int fd = open(history_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+            fchmod(fd, 0600);
+            close(fd);
+            write_history(history_path);
+        }
+    }
+    g_clear_pointer(&history_path, g_free);
     clear_history();
     if (devnull)
         fclose(devnull);

@@ -82,6 +82,10 @@ def home():
         h.cleanup()
 
 
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                   "runtime error:", "-CRITICAL **")
+
+
 @fixture
 def app(home):
     a = Backchat(home)
@@ -89,6 +93,13 @@ def app(home):
         yield a
     finally:
         a.kill()
+    # A sanitizer report or a GLib critical on stderr fails the test even if
+    # the screen looked right.
+    err = a.stderr_text()
+    for mark in SANITIZER_MARKS:
+        if mark in err:
+            raise AssertionError("backchat stderr has %r:\n%s"
+                                 % (mark, "\n".join(err.splitlines()[-40:])))
 
 
 @fixture

@@ -246,6 +246,8 @@ class Peer:
         if not self.connected:
             raise PeerError("peer %s is not connected (%s)"
                             % (self.jid, self._error or "disconnected"))
+        if threading.current_thread() is self.thread:
+            return fn(*args, **kw)      # already on the loop (a callback)
         box = {}
         done = threading.Event()
 

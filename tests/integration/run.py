@@ -152,7 +152,8 @@ def short_traceback(exc):
     """The frames inside the test files and harness, then the message."""
     tb = traceback.extract_tb(exc.__traceback__)
     keep = [f for f in tb if f.filename.startswith(HERE)
-            and not f.filename.endswith("run.py")]
+            and not f.filename.endswith("run.py")
+            and not (f.line or "").startswith("raise ")]
     lines = ["  at %s:%d in %s: %s" % (os.path.basename(f.filename), f.lineno,
                                        f.name, (f.line or "").strip())
              for f in keep[-4:]]

@@ -100,8 +100,17 @@ def _describe(pattern):
 def frame(screen, title="screen"):
     """A screen with a ruler, for error messages."""
     bar = "+" + "-" * WIDTH + "+"
-    lines = screen.split("\n")
-    return "%s\n%s\n%s\n%s" % (title, bar, "\n".join("|" + l for l in lines), bar)
+    out, blank = [], 0
+    for line in screen.split("\n") + [None]:
+        if line == "":
+            blank += 1
+            continue
+        if blank:
+            out += ["|"] * blank if blank < 3 else ["|    (%d empty rows)" % blank]
+            blank = 0
+        if line is not None:
+            out.append("|" + line)
+    return "%s\n%s\n%s\n%s" % (title, bar, "\n".join(out), bar)
 
 
 class Tmux:

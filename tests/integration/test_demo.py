@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""`make demo` end to end: scripts/demo.sh in tmux, the way a new user
+meets backchat.  Checks that it opens logged in, the team answers, and
+/quit stops everything the demo started."""
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+from harness import KEEP, REPO, backchat_path, require_backchat, state_re
+from tmuxdrv import Tmux, _pid_alive
+
+
+def _stop_team(pidfile):
+    try:
+        with open(pidfile) as f:
+            pid = int(f.read())
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            if b"demo_team" not in f.read():
+                return
+        os.kill(pid, signal.SIGTERM)
+    except (OSError, ValueError):
+        pass
+
+
+def test_demo():
+    require_backchat()
+    state = tempfile.mkdtemp(prefix="bc-demo-")
+    home = os.path.join(state, "home")
+    os.makedirs(home)
+    env = {"TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+           "HOME": home, "BACKCHAT_DEMO_DIR": os.path.join(state, "demo"),
+           "BACKCHAT_DEMO_NOWAIT": "1", "BACKCHAT": backchat_path(),
+           "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
+    t = Tmux([os.path.join(REPO, "scripts", "demo.sh")], env=env, cwd=home)
+    server_state = os.path.join(state, "demo", "server", "state.json")
+    try:
+        t.start()
+        t.wait_for(state_re("connected"), timeout=30, region="status")
+        # Bob greets a few seconds after alice is online.
+        t.wait_for(re.compile(r"(?<![\w:])2:[Bb]ob\(1\)"), timeout=20, region="status")
+        t.send_keys("M-2")
+        t.wait_for("Ping me here if you need a hand with a ticket", timeout=5, region="view")
+
+        t.type_line("/msg carol@localhost can you take the 10:30 call?")
+        t.wait_for(re.compile(r"(?<![\w:])3:[Cc]arol\b"), timeout=5, region="status")
+        t.send_keys("M-3")
+        t.wait_for(re.compile(r"[Cc]arol: Thanks! .can you take the 10:30 call\?."),
+                   timeout=10, region="view")
+
+        with open(server_state) as f:
+            server_pid = json.load(f)["pid"]
+        with open(os.path.join(state, "demo", "team.pid")) as f:
+            team_pid = int(f.read())
+        assert _pid_alive(server_pid) and _pid_alive(team_pid)
+
+        t.type_line("/quit")
+        status = t.wait_exit(timeout=20)
+        assert status == 0, "demo.sh exited with %r" % (status,)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and (_pid_alive(server_pid) or _pid_alive(team_pid)):
+            time.sleep(0.1)
+        assert not _pid_alive(server_pid), "demo left Prosody running (pid %d)" % server_pid
+        assert not _pid_alive(team_pid), "demo left the bots running (pid %d)" % team_pid
+    finally:
+        t.kill()
+        # If the demo did not clean up, do it here.
+        _stop_team(os.path.join(state, "demo", "team.pid"))
+        if os.path.exists(server_state):
+            subprocess.run([sys.executable, os.path.join(REPO, "tests", "integration",
+                                                         "prosody.py"),
+                            "stop", "--dir", os.path.join(state, "demo", "server")],
+                           timeout=15)
+        if KEEP:
+            print("  kept demo state: %s" % state)
+        else:
+            shutil.rmtree(state, ignore_errors=True)
