@@ -51,6 +51,7 @@ static bc_account *adhoc_account(bc_accounts *accts, const char *jid)
     for (const char *p = bare; *p; p++)
         g_string_append_c(name, (g_ascii_isalnum(*p) || *p == '.' || *p == '-') ? *p : '_');
     a = bc_account_new(name->str, bare);
+    a->transient = true;
     g_string_free(name, TRUE);
     g_free(bare);
     g_ptr_array_add(accts->list, a);
@@ -133,7 +134,8 @@ int main(int argc, char **argv)
     }
 
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-        fprintf(stderr, "backchat: needs a terminal (for scripts, see backchat(1))\n");
+        fprintf(stderr, "backchat: needs a terminal; the conversation log is an SQLite "
+                        "database (see backchat(1), FILES)\n");
         return EXIT_USAGE;
     }
 

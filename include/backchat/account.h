@@ -19,6 +19,7 @@ typedef struct bc_account {
     char *password;      /* stored password, or NULL */
     char *eval_password; /* shell command whose first output line is the password */
     bool is_default;
+    bool transient;      /* from --jid: used for this run, never saved */
 } bc_account;
 
 typedef struct bc_accounts {

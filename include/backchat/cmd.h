@@ -23,7 +23,8 @@ typedef enum {
     BC_COMPLETE_JID,       /* known JIDs */
     BC_COMPLETE_COMMAND,   /* command names */
     BC_COMPLETE_ACCOUNT,   /* account names */
-    BC_COMPLETE_WINDOW,    /* tab numbers */
+    BC_COMPLETE_WINDOW,    /* tab numbers, next, prev */
+    BC_COMPLETE_TAB,       /* tab numbers only */
 } bc_complete_kind;
 
 typedef bool (*bc_cmd_fn)(const bc_args *a, GError **err);

@@ -15,6 +15,7 @@ typedef struct bc_msg_event {
     const char *from_full;  /* sender full JID (in) or own JID (out) */
     const char *body;
     const char *stanza_id;
+    const char *type;       /* "chat" or "normal"; NULL = "chat" */
     int64_t ts_server;      /* 0 if not delayed */
     bool outgoing;
 } bc_msg_event;

@@ -38,8 +38,9 @@ int bc_store_schema_version(bc_store *st);
  * bc_store_flush(). */
 void bc_store_append(bc_store *st, const bc_store_msg *m);
 size_t bc_store_pending(bc_store *st);
-/* Writes everything queued in one transaction. Duplicates (same conv and
- * stanza_id, already stored or twice in the batch) are skipped. Returns
+/* Writes everything queued in one transaction. Duplicates (same conv,
+ * direction and stanza_id, already stored or twice in the batch) are
+ * skipped. A message without conv or body is refused at append. Returns
  * the number of new rows, or -1 with `err` set; on failure the queue is
  * kept to retry, so nothing is lost. */
 int bc_store_flush(bc_store *st, GError **err);

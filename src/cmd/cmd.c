@@ -197,13 +197,16 @@ static void complete_kind(GPtrArray *out, bc_complete_kind kind, const char *pre
         break;
     }
     case BC_COMPLETE_WINDOW:
+    case BC_COMPLETE_TAB:
         for (size_t i = 0; i < bc_conv_count(); i++) {
             char num[24];
             snprintf(num, sizeof num, "%zu", i + 1);
             add_if_prefix(out, num, prefix, NULL);
         }
-        add_if_prefix(out, "next", prefix, NULL);
-        add_if_prefix(out, "prev", prefix, NULL);
+        if (kind == BC_COMPLETE_WINDOW) {
+            add_if_prefix(out, "next", prefix, NULL);
+            add_if_prefix(out, "prev", prefix, NULL);
+        }
         break;
     case BC_COMPLETE_NONE:
         break;

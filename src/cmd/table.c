@@ -27,7 +27,7 @@ static const bc_cmd table[] = {
     {"close", "[N]", "Close the current tab (or tab N)",
      "Closes a chat tab. The console (tab 1) stays. The conversation stays in the "
      "local log.",
-     NULL, BC_COMPLETE_WINDOW, 0, 1, bc_cmd_close},
+     NULL, BC_COMPLETE_TAB, 0, 1, bc_cmd_close},
     {"connect", "[ACCOUNT]", "Connect (the current or default account, or ACCOUNT)",
      "Connects with TLS (mandatory). The password comes from the accounts file, "
      "from eval_password, or is asked for (not echoed). If the server's certificate "
@@ -63,9 +63,11 @@ static const bc_cmd table[] = {
      "certificate's subject, issuer, SHA-256 fingerprint and validity.\n"
      "/tls trust pins that certificate for this account (stored in "
      "$XDG_DATA_HOME/backchat/ACCOUNT/trusted-certs) and connects; later "
-     "connections accept exactly that certificate. If a pinned certificate ever "
-     "changes, backchat refuses loudly (CERTIFICATE CHANGED); /tls trust then "
-     "replaces the pin, after you have checked the new fingerprint.\n"
+     "connections accept that certificate. If the server later presents another "
+     "certificate that the system cannot verify either, backchat refuses loudly "
+     "(CERTIFICATE CHANGED); /tls trust then replaces the pin, after you have "
+     "checked the new fingerprint. A certificate the system's authorities verify "
+     "is always accepted.\n"
      "/tls deny refuses it. /tls show shows the pending or pinned certificate. "
      "/tls forget removes the pin for the current account's server.",
      tls_subs, BC_COMPLETE_NONE, 1, 1, bc_cmd_tls},

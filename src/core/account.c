@@ -192,6 +192,8 @@ bool bc_accounts_save(const bc_accounts *accts, const char *path, GError **err)
     GKeyFile *kf = g_key_file_new();
     for (guint i = 0; i < accts->list->len; i++) {
         const bc_account *a = accts->list->pdata[i];
+        if (a->transient)
+            continue;
         g_key_file_set_string(kf, a->name, "jid", a->jid);
         if (a->resource && strcmp(a->resource, "backchat") != 0)
             g_key_file_set_string(kf, a->name, "resource", a->resource);
@@ -297,8 +299,9 @@ char *bc_account_eval_password(const bc_account *acct, GError **err)
     const char *argv[] = {"/bin/sh", "-c", acct->eval_password, NULL};
     char *out = NULL, *errout = NULL;
     int status = 0;
-    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &errout,
-                      &status, err))
+    /* Not the terminal as stdin: it is in raw mode and owned by the UI. */
+    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL, &out,
+                      &errout, &status, err))
         return NULL;
     g_free(errout);
     if (!g_spawn_check_wait_status(status, NULL)) {

@@ -64,7 +64,7 @@ void bc_core_message(const bc_msg_event *ev)
             .sender = ev->from_full,
             .body = ev->body,
             .stanza_id = ev->stanza_id,
-            .type = "chat",
+            .type = ev->type ? ev->type : "chat",
             .dir = ev->outgoing ? BC_DIR_OUT : BC_DIR_IN,
             .ts_server = ev->ts_server,
             .ts_local = now,

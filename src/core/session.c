@@ -7,6 +7,7 @@
 #include "backchat/paths.h"
 
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static bc_session sess = {.state = BC_CONN_OFFLINE};
@@ -76,6 +77,10 @@ void bc_session_set_cert(bc_cert_info *ci)
 bool bc_session_load_accounts(GError **err)
 {
     char *path = bc_paths_accounts_file();
+    struct stat st;
+    if (stat(path, &st) == 0 && (st.st_mode & 077))
+        bc_console_err("%s is readable by other users (mode %03o) and may hold passwords: "
+                       "run chmod 600 on it.", path, (unsigned)(st.st_mode & 0777));
     GPtrArray *warnings = g_ptr_array_new_with_free_func(g_free);
     bc_accounts *a = bc_accounts_load(path, warnings, err);
     g_free(path);

@@ -13,6 +13,8 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,9 +49,9 @@ static void on_log(void *ud, xmpp_log_level_t level, const char *area, const cha
     if (debug_log) {
         static const char *const names[] = {"debug", "info", "warn", "error"};
         /* Never log the password-bearing SASL payloads. */
-        bool secret = strstr(msg, "<auth ") || strstr(msg, "<response ");
-        fprintf(debug_log, "%s %s: %s\n", names[level & 3], area,
-                secret ? "(credentials omitted)" : msg);
+        bool secret = msg && (strstr(msg, "<auth ") || strstr(msg, "<response "));
+        fprintf(debug_log, "%s %s: %s\n", names[level & 3], area ? area : "-",
+                secret ? "(credentials omitted)" : msg ? msg : "");
         fflush(debug_log);
     }
 }
@@ -61,8 +63,17 @@ bool bc_xmpp_init(void)
     xmpp_initialize();
     bc_xctx = xmpp_ctx_new(NULL, &logger);
     const char *dbg = g_getenv("BACKCHAT_DEBUG_LOG");
-    if (dbg && *dbg)
-        debug_log = fopen(dbg, "a");
+    if (dbg && *dbg) {
+        /* It holds message text: private, like the log database. */
+        int fd = open(dbg, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd >= 0)
+            debug_log = fdopen(fd, "a");
+        if (!debug_log) {
+            if (fd >= 0)
+                close(fd);
+            bc_console_err("Cannot open the debug log %s: %s", dbg, g_strerror(errno));
+        }
+    }
     return bc_xctx != NULL;
 }
 

@@ -118,6 +118,7 @@ static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
             .from_full = from_clean,
             .body = body,
             .stanza_id = id,
+            .type = type ? type : "normal",
             .ts_server = bc_xmpp_delay_stamp(stanza),
             .outgoing = false,
         };
