@@ -16,7 +16,7 @@ WARN      := -std=c17 -Wall -Wextra -Wformat=2 -Werror -Wno-unused-parameter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS  += -Iinclude -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 \
-             -DBC_VERSION='"$(VERSION)"' -DBC_DATADIR='"$(DATADIR)"'
+             -DBC_VERSION='"$(VERSION)"'
 DEPFLAGS   = -MMD -MP
 
 B         := build
@@ -37,13 +37,17 @@ DEB_BUILD := build-essential pkg-config libstrophe-dev libncurses-dev \
              libssl-dev libnotify-dev libsqlite3-dev libglib2.0-dev \
              libreadline-dev
 DEB_TEST  := libcmocka-dev prosody python3 python3-slixmpp tmux openssl \
-             sqlite3 procps ca-certificates
+             sqlite3 procps ca-certificates groff-base
 DEB_ALL   := $(DEB_BUILD) $(DEB_TEST)
 
-.PHONY: all check check-unit check-asan check-integration demo deps install \
-        uninstall clean bench
+.PHONY: all check check-unit check-asan check-integration check-man man demo \
+        deps install uninstall clean bench
 
-all: backchat
+MANCMDS   := $(B)/tools/mancmds
+MANPAGE   := $(B)/backchat.1
+
+all: backchat $(MANPAGE)
+man: $(MANPAGE)
 
 backchat: $(B)/libbackchat.a $(B)/obj/src/main.o
 	@echo "  LD      $@"
@@ -52,6 +56,19 @@ backchat: $(B)/libbackchat.a $(B)/obj/src/main.o
 $(B)/libbackchat.a: $(OBJ)
 	@rm -f $@
 	@ar rcs $@ $^
+
+# The COMMANDS section of the man page is generated from the command
+# table, so /help and the manual cannot disagree.
+$(MANCMDS): tools/mancmds.c $(B)/libbackchat.a
+	@mkdir -p $(dir $@)
+	@echo "  CCLD    $@"
+	@$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) $(DEPFLAGS) -MT $@ -MF $@.d \
+	    -o $@ $< $(B)/libbackchat.a $(PKG_LIBS) $(LDFLAGS)
+
+$(MANPAGE): man/backchat.1.in tools/genman.sh $(MANCMDS) Makefile
+	@echo "  GEN     $@"
+	@tools/genman.sh $(MANCMDS) $(VERSION) < man/backchat.1.in > $@.tmp || { rm -f $@.tmp; exit 1; }
+	@mv $@.tmp $@
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -83,8 +100,11 @@ $(B)/tests-asan/%: tests/unit/%.c $(B)/libbackchat-asan.a
 # the same under ASan+UBSan, and the integration tests against a private
 # Prosody; one summary line for the whole run.
 check: deps
-	$(MAKE) --no-print-directory backchat $(UNIT_BINS) $(ASAN_BINS)
+	$(MAKE) --no-print-directory backchat $(MANPAGE) $(UNIT_BINS) $(ASAN_BINS)
 	@tests/run.sh $(UNIT_BINS) -- $(ASAN_BINS)
+
+check-man: $(MANPAGE)
+	@tests/run.sh -- --man-only
 
 check-unit: $(UNIT_BINS)
 	@tests/run.sh $(UNIT_BINS) -- --no-integration
@@ -114,18 +134,16 @@ deps:
 bench: backchat
 	@tests/bench/run.sh
 
-install: backchat
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/themes
+install: backchat $(MANPAGE)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 backchat $(DESTDIR)$(BINDIR)/backchat
-	install -m 0644 man/backchat.1 $(DESTDIR)$(MANDIR)/man1/backchat.1
-	install -m 0644 themes/*.theme $(DESTDIR)$(DATADIR)/themes/
+	install -m 0644 $(MANPAGE) $(DESTDIR)$(MANDIR)/man1/backchat.1
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/backchat $(DESTDIR)$(MANDIR)/man1/backchat.1
-	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -rf $(B) backchat
 
--include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(B)/obj/src/main.d \
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(B)/obj/src/main.d $(MANCMDS).d \
          $(UNIT_BINS:=.d) $(ASAN_BINS:=.d)

@@ -7,12 +7,13 @@
 set -u
 cd "$(dirname "$0")/.."
 
-unit=() asan=() integration=1 unit_only=0 seen_sep=0
+unit=() asan=() integration=1 seen_sep=0
 for a in "$@"; do
     case "$a" in
         --) seen_sep=1 ;;
         --no-integration) integration=0 ;;
-        --integration-only) unit_only=0; integration=2 ;;
+        --integration-only) integration=2 ;;
+        --man-only) integration=3 ;;
         *) if [ $seen_sep = 0 ]; then unit+=("$a"); else asan+=("$a"); fi ;;
     esac
 done
@@ -41,12 +42,33 @@ run_cmocka() { # label binary
     printf '  %-8s %-24s %3d passed, %d failed\n' "$label" "$(basename "$bin")" "$p" "$f"
 }
 
-if [ $integration != 2 ]; then
+if [ $integration -le 1 ]; then
     for b in "${unit[@]+"${unit[@]}"}"; do run_cmocka unit "$b"; done
     for b in "${asan[@]+"${asan[@]}"}"; do run_cmocka asan "$b"; done
 fi
 
-if [ $integration != 0 ]; then
+# The manual: it renders without a single groff warning, and it documents
+# every command in the table (it is generated from it; this catches a
+# broken generator).
+if [ $integration = 1 ] || [ $integration = 3 ]; then
+    man=build/backchat.1
+    if [ -f "$man" ] && out=$(groff -man -Tutf8 -ww -z "$man" 2>&1) && [ -z "$out" ]; then
+        passed=$((passed + 1)); echo "  man      renders without warnings      ok"
+    else
+        failed=$((failed + 1)); failures+=("man page"); echo "  man      groff: ${out:-missing $man}"
+    fi
+    missing=""
+    for c in $(build/tools/mancmds --names 2>/dev/null); do
+        grep -qF "\\fB/$c\\fR" "$man" || missing="$missing /$c"
+    done
+    if [ -x build/tools/mancmds ] && [ -z "$missing" ] && [ -n "$(build/tools/mancmds --names 2>/dev/null)" ]; then
+        passed=$((passed + 1)); echo "  man      documents every command         ok"
+    else
+        failed=$((failed + 1)); failures+=("man page commands"); echo "  man      not documented:${missing:- (no command list)}"
+    fi
+fi
+
+if [ $integration = 1 ] || [ $integration = 2 ]; then
     echo "  integration (real Prosody on loopback, slixmpp peers, tmux):"
     out=$(timeout 1200 /usr/bin/python3 tests/integration/run.py 2>&1)
     rc=$?
