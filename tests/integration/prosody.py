@@ -53,6 +53,10 @@ class ProsodyError(RuntimeError):
     pass
 
 
+class PortInUse(ProsodyError):
+    pass
+
+
 def free_port():
     """A port that was free a moment ago (bind to port 0, read it back)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -121,6 +125,7 @@ class Prosody:
             self.dir = os.path.abspath(dir)
             os.makedirs(self.dir, exist_ok=True)
             self.keep_dir = True if keep_dir is None else keep_dir
+        self._auto_ports = port is None and tls_port is None
         self.port = port or free_port()
         self.tls_port = tls_port or free_port()
         while self.tls_port == self.port:
@@ -245,7 +250,26 @@ Component "{MUC_DOMAIN}" "muc"
 
     def start(self, timeout=START_TIMEOUT, detach=False):
         """Start Prosody and wait until c2s answers with STARTTLS.
-        Registers the users given to the constructor (once)."""
+        Registers the users given to the constructor (once).  If ports we
+        picked ourselves were taken in the meantime, picks new ones (but
+        never on a restart, where the ports must stay the same)."""
+        tries = 3 if (self._auto_ports and self.start_seconds is None) else 1
+        for attempt in range(tries):
+            try:
+                return self._start(timeout, detach)
+            except PortInUse:
+                if attempt == tries - 1:
+                    raise
+                self.port, self.tls_port = free_port(), free_port()
+                while self.tls_port == self.port:
+                    self.tls_port = free_port()
+                self.write_config()
+                try:
+                    os.rename(self.log_path, self.log_path + ".port-in-use")
+                except OSError:
+                    pass
+
+    def _start(self, timeout, detach):
         if self.running():
             return self
         t0 = time.monotonic()
@@ -295,7 +319,7 @@ Component "{MUC_DOMAIN}" "muc"
                                       self.log_tail()))
             bad = self._log_bind_failure()
             if bad:
-                raise ProsodyError("prosody could not open its ports: %s\n%s"
+                raise PortInUse("prosody could not open its ports: %s\n%s"
                                    % (bad, self.log_tail()))
             try:
                 self._probe_starttls()

@@ -32,8 +32,6 @@ import io
 import logging
 import shutil
 import signal
-import subprocess
-import threading
 import time
 import traceback
 
@@ -189,7 +187,7 @@ def run_one(func, harness, timeout, verbose):
         diag = fx.diagnostics(verbose)
     except BaseException as e:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        if isinstance(e, KeyboardInterrupt):
+        if isinstance(e, (KeyboardInterrupt, SystemExit)):
             fx.teardown()
             raise
         status = "FAIL"
@@ -259,6 +257,11 @@ def main():
     # attaches a buffer per test), and quiet asyncio's own chatter.
     logging.lastResort = None
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+
+    # Killed from outside (timeout(1), CI): unwind, so fixtures and the
+    # atexit nets stop every server and tmux we started.
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda signum, frame: sys.exit(128 + signum))
 
     problems = preflight()
     if problems:

@@ -13,8 +13,12 @@ def test_wrong_password(server, home, app):
     app.wait_for(UNTRUSTED_TEXT, timeout=15)
     app.type_line("/tls trust")
     app.wait_for("Authentication failed", timeout=15, region="view")
-    time.sleep(0.5)
+    time.sleep(2)
     app.assert_alive()
+    # A refused password is not retried in a loop (servers lock accounts).
+    with open(server.log_path, errors="replace") as f:
+        attempts = sum(1 for line in f if "Received[c2s_unauthed]: <auth " in line)
+    assert 1 <= attempts <= 2, "%d SASL attempts with a wrong password" % attempts
     assert not state_re("connected").search(app.status()), \
         "status says connected after a failed login:\n" + app.screen()
     check_help(app)
