@@ -32,8 +32,8 @@ bc_accounts *bc_accounts_new(void);
 void bc_accounts_free(bc_accounts *a);
 /* Loads `path`. A missing file is an empty list, not an error. A group with
  * a bad or missing jid is skipped and named in `warnings` (may be NULL);
- * a file that is not INI at all fails with `err` (line number in the
- * message). */
+ * a file that is not INI at all fails with `err`, whose message names the
+ * path and the line number ("PATH, line N: ..."). */
 bc_accounts *bc_accounts_load(const char *path, GPtrArray *warnings, GError **err);
 /* Saves atomically with mode 0600 (directory created 0700). */
 bool bc_accounts_save(const bc_accounts *a, const char *path, GError **err);

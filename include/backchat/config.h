@@ -15,4 +15,9 @@ bool bc_config_bool(const char *group, const char *key, bool def);
 /* Newly allocated, or a copy of `def`. */
 char *bc_config_string(const char *group, const char *key, const char *def);
 
+/* Loads an INI file into `kf`. On a syntax error the message reads
+ * "PATH, line N: ..." so the user knows where to look. A missing file
+ * fails with G_FILE_ERROR_NOENT. */
+bool bc_keyfile_load(GKeyFile *kf, const char *path, GError **err);
+
 #endif

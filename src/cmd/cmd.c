@@ -84,19 +84,21 @@ const char *bc_args_rest(const bc_args *a, int i)
     return a->line + a->offsets[i];
 }
 
-static void send_text(const char *text)
+static bool send_text(const char *text)
 {
     bc_conv *c = bc_conv_current();
     if (!c || c->type != BC_CONV_CHAT) {
         bc_error("This is the console: messages go to a chat. Open one with /msg JID, "
                  "or switch tabs with Alt-1..Alt-0. /help lists the commands.");
-        return;
+        return false;
     }
     GError *err = NULL;
     if (!bc_xmpp_send_chat(c->jid, text, &err)) {
         bc_error("Not sent: %s", err->message);
         g_error_free(err);
+        return false;
     }
+    return true;
 }
 
 static void unknown_command(const char *name)
@@ -124,9 +126,9 @@ bool bc_cmd_execute(const char *input)
     if (!*line) {
         /* nothing */
     } else if (line[0] == '/' && line[1] == '/') {
-        send_text(line + 1);
+        ok = send_text(line + 1);
     } else if (line[0] != '/') {
-        send_text(line);
+        ok = send_text(line);
     } else {
         bc_args a;
         GError *err = NULL;
@@ -136,6 +138,7 @@ bool bc_cmd_execute(const char *input)
             ok = false;
         } else if (a.argc == 0) {
             unknown_command("");
+            bc_args_clear(&a);
             ok = false;
         } else {
             const bc_cmd *cmd = bc_cmd_find(a.argv[0]);
@@ -230,17 +233,20 @@ char **bc_cmd_complete(const char *line, size_t cursor, size_t *word_start)
     char *prefix = g_strndup(line + start, cursor - start);
     GPtrArray *out = g_ptr_array_new();
 
-    /* Which word is this? Count words before `start`. */
+    /* Which word is this? Count words before `start`. Inside an open
+     * quote nothing is offered: that is free text. */
     char *head = g_strndup(line, start);
     bc_args a;
     int index = 0;
-    if (bc_cmd_split(head, &a, NULL)) {
-        index = a.argc;
-    } else {
+    bool in_quote = !bc_cmd_split(head, &a, NULL);
+    if (in_quote)
         memset(&a, 0, sizeof a);
-    }
+    else
+        index = a.argc;
 
-    if (line[0] == '/' && index == 0) {
+    if (in_quote) {
+        /* nothing */
+    } else if (line[0] == '/' && index == 0 && prefix[0] == '/') {
         size_t n;
         const bc_cmd *t = bc_cmd_table(&n);
         for (size_t i = 0; i < n; i++)

@@ -182,14 +182,33 @@ static bool account_add(const bc_args *a, GError **err)
     }
     bc_account *acct = bc_account_new(name, jid);
     if (a->argc > 4) {
+        /* HOST, HOST:PORT, [IPv6] or [IPv6]:PORT */
         char *host = g_strdup(a->argv[4]);
-        char *colon = strrchr(host, ':');
-        bool ok = true;
-        if (colon && !strchr(host, ']')) {
-            *colon = '\0';
-            ok = bc_account_set(acct, "port", colon + 1, err);
+        char *h = host, *port = NULL;
+        if (*h == '[') {
+            char *close = strchr(h, ']');
+            if (close) {
+                *close = '\0';
+                h++;
+                if (close[1] == ':')
+                    port = close + 2;
+                else if (close[1]) {
+                    g_set_error(err, BC_CMD_ERROR, 1, "expected [ADDRESS]:PORT, not \"%s\"",
+                                a->argv[4]);
+                    g_free(host);
+                    bc_account_free(acct);
+                    return false;
+                }
+            }
+        } else {
+            char *colon = strchr(h, ':');
+            if (colon && colon == strrchr(h, ':')) {
+                *colon = '\0';
+                port = colon + 1;
+            }
         }
-        ok = ok && bc_account_set(acct, "server", host, err);
+        bool ok = !port || bc_account_set(acct, "port", port, err);
+        ok = ok && bc_account_set(acct, "server", h, err);
         g_free(host);
         if (!ok) {
             bc_account_free(acct);
@@ -228,10 +247,16 @@ static bool account_set(const bc_args *a, GError **err)
         g_free(prompt);
         return true;
     }
-    const char *value = a->argc > 4 ? bc_args_rest(a, 4) : "";
-    /* eval_password is a whole command line; other values are one word. */
-    char *v = strcmp(key, "eval_password") == 0 ? g_strdup(value)
-                                                  : g_strdup(a->argc > 4 ? a->argv[4] : "");
+    /* eval_password is a whole command line and a password may contain
+     * spaces; every other value is one word. */
+    bool whole = strcmp(key, "eval_password") == 0 || strcmp(key, "password") == 0;
+    if (!whole && a->argc > 5) {
+        g_set_error(err, BC_CMD_ERROR, 1, "%s takes one word; put the value in \"quotes\" "
+                    "if it has spaces", key);
+        return false;
+    }
+    char *v = whole ? g_strdup(a->argc > 4 ? bc_args_rest(a, 4) : "")
+                    : g_strdup(a->argc > 4 ? a->argv[4] : "");
     bool ok = bc_account_set(acct, key, v, err);
     g_free(v);
     if (!ok || !save_accounts(err))

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Accounts: load, validate, edit and save the accounts file. */
 #include "backchat/account.h"
+#include "backchat/config.h"
 #include "backchat/jid.h"
 #include "backchat/paths.h"
 
@@ -133,13 +134,13 @@ bc_accounts *bc_accounts_load(const char *path, GPtrArray *warnings, GError **er
     bc_accounts *accts = bc_accounts_new();
     GKeyFile *kf = g_key_file_new();
     GError *e = NULL;
-    if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &e)) {
+    if (!bc_keyfile_load(kf, path, &e)) {
         g_key_file_free(kf);
         if (g_error_matches(e, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
             g_error_free(e);
             return accts;
         }
-        g_propagate_prefixed_error(err, e, "%s: ", path);
+        g_propagate_error(err, e);
         bc_accounts_free(accts);
         return NULL;
     }

@@ -2,17 +2,58 @@
 /* User settings from the config file, with defaults for anything unset. */
 #include "backchat/config.h"
 
+#include <string.h>
+
 static GKeyFile *kf;
+
+/* The first line that is neither blank, a comment, a [group] nor a
+ * key=value: where GLib's parser stopped. 0 if none is found. */
+static int first_bad_line(const char *path)
+{
+    char *text = NULL;
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return 0;
+    char **lines = g_strsplit(text, "\n", -1);
+    int bad = 0;
+    for (int i = 0; lines[i] && !bad; i++) {
+        const char *l = lines[i];
+        while (*l == ' ' || *l == '\t')
+            l++;
+        size_t n = strlen(l);
+        while (n && (l[n - 1] == '\r' || l[n - 1] == ' ' || l[n - 1] == '\t'))
+            n--;
+        if (n == 0 || l[0] == '#')
+            continue;
+        if (l[0] == '[' ? l[n - 1] != ']' : !memchr(l, '=', n))
+            bad = i + 1;
+    }
+    g_strfreev(lines);
+    g_free(text);
+    return bad;
+}
+
+bool bc_keyfile_load(GKeyFile *keyfile, const char *path, GError **err)
+{
+    GError *e = NULL;
+    if (g_key_file_load_from_file(keyfile, path, G_KEY_FILE_NONE, &e))
+        return true;
+    int line = e->domain == G_KEY_FILE_ERROR ? first_bad_line(path) : 0;
+    if (line)
+        g_propagate_prefixed_error(err, e, "%s, line %d: ", path, line);
+    else
+        g_propagate_prefixed_error(err, e, "%s: ", path);
+    return false;
+}
 
 bool bc_config_load(const char *path, GError **err)
 {
     bc_config_free();
     kf = g_key_file_new();
     GError *e = NULL;
-    if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &e)) {
+    if (!bc_keyfile_load(kf, path, &e)) {
         bool missing = g_error_matches(e, G_FILE_ERROR, G_FILE_ERROR_NOENT);
         if (!missing)
-            g_propagate_prefixed_error(err, e, "%s: ", path);
+            g_propagate_error(err, e);
         else
             g_error_free(e);
         g_key_file_free(kf);

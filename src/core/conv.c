@@ -57,8 +57,7 @@ void bc_convs_init(size_t lines)
 {
     if (convs)
         return;
-    if (lines >= 100)
-        scrollback = lines;
+    scrollback = lines >= 100 ? lines : 2000;
     convs = g_ptr_array_new_with_free_func((GDestroyNotify)conv_free);
     known = g_ptr_array_new_with_free_func(g_free);
     g_ptr_array_add(convs, conv_new(BC_CONV_CONSOLE, NULL, "console"));

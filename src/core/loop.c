@@ -110,6 +110,7 @@ void bc_loop_free(void)
     g_array_free(prepares, TRUE);
     g_array_free(checks, TRUE);
     watches = timers = prepares = checks = NULL;
+    wake_within = -1;
 }
 
 static watch *find_watch(int fd)
@@ -215,14 +216,21 @@ static void run_hooks(GArray *arr)
 static int run_timers(void)
 {
     int64_t now = bc_now_ms();
-    /* Collect due timers first: callbacks may add or cancel timers. */
+    /* Fire due timers earliest first. Only those that existed when this
+     * pass began: one that re-adds itself at 0 ms waits for the next turn
+     * instead of starving poll(). */
+    unsigned first_new = next_timer_id;
     for (;;) {
         guint due_i = G_MAXUINT;
-        for (guint i = 0; i < timers->len; i++)
-            if (g_array_index(timers, timer, i).due <= now) {
+        for (guint i = 0; i < timers->len; i++) {
+            const timer *t = &g_array_index(timers, timer, i);
+            if (t->due > now || t->id >= first_new)
+                continue;
+            if (due_i == G_MAXUINT || t->due < g_array_index(timers, timer, due_i).due ||
+                (t->due == g_array_index(timers, timer, due_i).due &&
+                 t->id < g_array_index(timers, timer, due_i).id))
                 due_i = i;
-                break;
-            }
+        }
         if (due_i == G_MAXUINT)
             break;
         timer t = g_array_index(timers, timer, due_i);
@@ -251,6 +259,7 @@ static void reap_dead_watches(void)
 void bc_loop_run(void)
 {
     running = true;
+    wake_within = -1;
     GArray *pfds = g_array_new(FALSE, TRUE, sizeof(struct pollfd));
     while (running) {
         int timeout = run_timers();

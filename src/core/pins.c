@@ -31,13 +31,25 @@ static bool save(GKeyFile *kf, const char *path, GError **err)
     return ok;
 }
 
+/* The INI group for a host: an IPv6 literal loses its brackets, which
+ * group names cannot hold. */
+static char *group_for(const char *host)
+{
+    size_t n = strlen(host);
+    if (n >= 2 && host[0] == '[' && host[n - 1] == ']')
+        return g_strndup(host + 1, n - 2);
+    return g_strdup(host);
+}
+
 char *bc_pins_lookup(const char *account, const char *host)
 {
     char *path = pins_path(account, NULL);
     if (!path)
         return NULL;
     GKeyFile *kf = load(path);
-    char *fp = g_key_file_get_string(kf, host, "sha256", NULL);
+    char *group = group_for(host);
+    char *fp = g_key_file_get_string(kf, group, "sha256", NULL);
+    g_free(group);
     g_key_file_free(kf);
     g_free(path);
     return fp;
@@ -50,10 +62,18 @@ bool bc_pins_add(const char *account, const char *host, const char *fingerprint,
     if (!path)
         return false;
     GKeyFile *kf = load(path);
-    g_key_file_set_string(kf, host, "sha256", fingerprint);
+    char *group = group_for(host);
+    g_key_file_set_string(kf, group, "sha256", fingerprint);
     if (subject)
-        g_key_file_set_string(kf, host, "subject", subject);
-    bool ok = save(kf, path, err);
+        g_key_file_set_string(kf, group, "subject", subject);
+    char *check = g_key_file_get_string(kf, group, "sha256", NULL);
+    bool ok = check != NULL;
+    g_free(check);
+    if (!ok)
+        g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_INVAL, "cannot pin a certificate for "
+                    "host \"%s\"", host);
+    ok = ok && save(kf, path, err);
+    g_free(group);
     g_key_file_free(kf);
     g_free(path);
     return ok;
@@ -65,23 +85,32 @@ bool bc_pins_remove(const char *account, const char *host, GError **err)
     if (!path)
         return false;
     GKeyFile *kf = load(path);
+    char *group = group_for(host);
     bool ok = true;
-    if (g_key_file_has_group(kf, host)) {
-        g_key_file_remove_group(kf, host, NULL);
+    if (g_key_file_has_group(kf, group)) {
+        g_key_file_remove_group(kf, group, NULL);
         ok = save(kf, path, err);
     }
+    g_free(group);
     g_key_file_free(kf);
     g_free(path);
     return ok;
 }
 
-/* Hex digits only, upper-cased: "ab:CD" and "ABCD" compare equal. */
+/* Upper-cased without ':' separators ("ab:CD" and "ABCD" compare equal);
+ * NULL if anything but hex digits and ':' is there. */
 static char *normalize(const char *fp)
 {
     GString *s = g_string_new(NULL);
-    for (const char *p = fp; *p; p++)
-        if (g_ascii_isxdigit(*p))
-            g_string_append_c(s, g_ascii_toupper(*p));
+    for (const char *p = fp; *p; p++) {
+        if (*p == ':')
+            continue;
+        if (!g_ascii_isxdigit(*p)) {
+            g_string_free(s, TRUE);
+            return NULL;
+        }
+        g_string_append_c(s, g_ascii_toupper(*p));
+    }
     return g_string_free(s, FALSE);
 }
 
@@ -90,7 +119,7 @@ bool bc_fingerprint_equal(const char *a, const char *b)
     if (!a || !b)
         return false;
     char *na = normalize(a), *nb = normalize(b);
-    bool eq = *na && strcmp(na, nb) == 0;
+    bool eq = na && nb && *na && strcmp(na, nb) == 0;
     g_free(na);
     g_free(nb);
     return eq;

@@ -34,6 +34,8 @@ void bc_cert_info_free(bc_cert_info *ci)
 
 void bc_session_free(void)
 {
+    if (prompt_text)
+        bc_prompt_answer(NULL);
     bc_accounts_free(sess.accounts);
     if (sess.password)
         memset(sess.password, 0, strlen(sess.password));
@@ -107,6 +109,9 @@ bool bc_session_save_accounts(GError **err)
 
 void bc_prompt_secret(const char *prompt, bc_secret_cb cb, void *data)
 {
+    /* A question still open is cancelled, so its owner can clean up. */
+    if (prompt_text)
+        bc_prompt_answer(NULL);
     g_free(prompt_text);
     prompt_text = g_strdup(prompt);
     prompt_cb = cb;

@@ -90,6 +90,9 @@ size_t bc_wrap(const char *text, int first_width, int width, bc_wrap_row *rows, 
         size_t end;
         if (i >= n) {
             end = n;
+        } else if (text[i] == ' ') {
+            /* The row is full right before a space: break there. */
+            end = i;
         } else if (have_break && last_break > pos) {
             end = last_break;
         } else if (i == pos) {
