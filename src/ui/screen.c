@@ -16,6 +16,7 @@
 
 enum { PAIR_BAR = 1, PAIR_ERR, PAIR_OUT, PAIR_SYS, PAIR_TIME, PAIR_UNREAD, PAIR_NICK, PAIR_WARN };
 
+static void layout_free(void);
 static WINDOW *title_w, *view_w, *status_w;
 WINDOW *bc_input_w;
 static int rows_, cols_;
@@ -77,6 +78,7 @@ bool bc_ui_init(void)
 void bc_ui_shutdown(void)
 {
     bc_input_shutdown();
+    layout_free();
     if (title_w) {
         delwin(title_w);
         delwin(view_w);
@@ -210,22 +212,38 @@ static short line_pair(const bc_line *l)
 
 #define MAX_ROWS_PER_LINE 512
 
-/* Draws one line into rows [top, top+n) of the view, skipping the first
- * `skip` rows of it; returns rows used. */
+/* One line laid out for the current width: its prefix, the indent of its
+ * continuation rows, and its rows. */
+typedef struct {
+    char *pre;
+    int indent;
+    size_t n;
+    bc_wrap_row rows[MAX_ROWS_PER_LINE];
+} layout;
+
+static layout lay;
+
+static void layout_line(const bc_line *l)
+{
+    g_free(lay.pre);
+    lay.pre = line_prefix(l);
+    int pre_w = bc_str_width(lay.pre, -1);
+    lay.indent = pre_w < cols_ / 2 ? pre_w : 2;
+    lay.n = bc_wrap(l->text, cols_ - pre_w, cols_ - lay.indent, lay.rows, MAX_ROWS_PER_LINE);
+}
+
+/* Draws the laid-out line from its row `skip` at view row `y`, at most
+ * `avail` rows; returns rows used. */
 static int draw_line(const bc_line *l, int y, int skip, int avail)
 {
-    char *pre = line_prefix(l);
-    int pre_w = bc_str_width(pre, -1);
-    int indent = pre_w < cols_ / 2 ? pre_w : 2;
-    static bc_wrap_row rows[MAX_ROWS_PER_LINE];
-    size_t n = bc_wrap(l->text, cols_ - pre_w, cols_ - indent, rows, MAX_ROWS_PER_LINE);
+    layout_line(l);
     int used = 0;
-    for (size_t r = (size_t)skip; r < n && used < avail; r++, used++) {
+    for (size_t r = (size_t)skip; r < lay.n && used < avail; r++, used++) {
         wmove(view_w, y + used, 0);
         if (r == 0) {
             wattron(view_w, COLOR_PAIR(PAIR_TIME));
-            char *sp = strchr(pre, ' ');
-            put_clip(view_w, pre, sp ? sp - pre + 1 : -1);
+            char *sp = strchr(lay.pre, ' ');
+            put_clip(view_w, lay.pre, sp ? sp - lay.pre + 1 : -1);
             wattroff(view_w, COLOR_PAIR(PAIR_TIME));
             if (sp && sp[1]) {
                 short np = l->kind == BC_LINE_OUT ? PAIR_OUT : PAIR_NICK;
@@ -234,28 +252,24 @@ static int draw_line(const bc_line *l, int y, int skip, int avail)
                 wattroff(view_w, COLOR_PAIR(np) | A_BOLD);
             }
         } else {
-            wmove(view_w, y + used, indent);
+            wmove(view_w, y + used, lay.indent);
         }
         short p = line_pair(l);
         if (p)
             wattron(view_w, COLOR_PAIR(p));
-        put_clip(view_w, l->text + rows[r].start, (long)rows[r].len);
+        put_clip(view_w, l->text + lay.rows[r].start, (long)lay.rows[r].len);
         if (p)
             wattroff(view_w, COLOR_PAIR(p));
     }
-    g_free(pre);
     return used;
 }
 
+static void layout_free(void) { g_clear_pointer(&lay.pre, g_free); }
+
 static int line_rows(const bc_line *l)
 {
-    char *pre = line_prefix(l);
-    int pre_w = bc_str_width(pre, -1);
-    int indent = pre_w < cols_ / 2 ? pre_w : 2;
-    static bc_wrap_row rows[MAX_ROWS_PER_LINE];
-    size_t n = bc_wrap(l->text, cols_ - pre_w, cols_ - indent, rows, MAX_ROWS_PER_LINE);
-    g_free(pre);
-    return (int)n;
+    layout_line(l);
+    return (int)lay.n;
 }
 
 static void draw_view(void)
