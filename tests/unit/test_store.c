@@ -211,9 +211,11 @@ static void test_open_creates_private_wal_db(void **state)
     g_free(mode);
     assert_int_equal(raw_int(raw, "PRAGMA user_version"), BC_STORE_SCHEMA_VERSION);
 
-    /* The exact v1 schema: columns in order, and both indexes. */
+    /* The exact schema: the v1 columns in order, then those schema 2 adds;
+     * and the v1 indexes. */
     static const char *const cols[] = {"id", "conv", "sender", "body", "stanza_id",
-                                       "type", "dir", "ts_server", "ts_local"};
+                                       "type", "dir", "ts_server", "ts_local",
+                                       "kind", "nick", "server_id", "replaces", "chain"};
     sqlite3_stmt *s = NULL;
     assert_int_equal(sqlite3_prepare_v2(raw, "SELECT name FROM pragma_table_info('messages') ORDER BY cid",
                                         -1, &s, NULL), SQLITE_OK);
@@ -374,13 +376,13 @@ static void test_dedupe(void **state)
 static void check_migrated(const char *path)
 {
     bc_store *st = open_ok(path);
-    assert_int_equal(bc_store_schema_version(st), 1);
+    assert_int_equal(bc_store_schema_version(st), BC_STORE_SCHEMA_VERSION);
     append(st, "a@example.org", BC_DIR_IN, "m1", "after migration", 1);
     assert_int_equal(flush_ok(st), 1);
     bc_store_close(st);
 
     sqlite3 *raw = raw_open(path);
-    assert_int_equal(raw_int(raw, "PRAGMA user_version"), 1);
+    assert_int_equal(raw_int(raw, "PRAGMA user_version"), BC_STORE_SCHEMA_VERSION);
     assert_int_equal(raw_int(raw, "SELECT count(*) FROM sqlite_master WHERE name IN"
                                   " ('messages', 'messages_dedupe', 'messages_conv_time')"), 3);
     assert_int_equal(raw_int(raw, "SELECT count(*) FROM messages"), 1);
@@ -418,7 +420,7 @@ static void test_newer_schema_refused(void **state)
     assert_non_null(err);
     assert_int_equal(err->domain, store_domain());
     assert_non_null(strstr(err->message, "newer backchat"));
-    assert_non_null(strstr(err->message, "schema 99 > 1"));
+    assert_non_null(strstr(err->message, "schema 99 > 2"));
     g_error_free(err);
 
     /* The newer database is left as it was. */

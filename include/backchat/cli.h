@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Shell subcommands that work on the local log without starting the UI:
+ *   backchat export [--account NAME] [--since D] [--until D]
+ *                   [--format text|jsonl|csv] [JID] FILE|-
+ *   backchat stats [--account NAME] [--since D]
+ *   backchat verify-logs [--account NAME]
+ *   backchat search [--account NAME] [--limit N] QUERY...
+ * Each opens the account's log read-only (a running backchat may have it
+ * open) and has --help. */
+#ifndef BACKCHAT_CLI_H
+#define BACKCHAT_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+enum {
+    BC_CLI_OK = 0,
+    BC_CLI_FAILED = 1,   /* verification failed, or a runtime error */
+    BC_CLI_USAGE = 2,    /* bad options or arguments */
+    BC_CLI_CONFIG = 3,   /* no such account, or no log for it */
+};
+
+/* True if `word` (argv[1]) names one of the subcommands. */
+bool bc_cli_is_command(const char *word);
+
+/* Runs the subcommand argv[1] (argv[0] is the program name) and returns
+ * the exit code. Output goes to stdout, messages to stderr. */
+int bc_cli_main(int argc, char **argv);
+
+/* The same with the output streams given (tests). */
+int bc_cli_run(int argc, char **argv, FILE *out, FILE *errout);
+
+#endif
