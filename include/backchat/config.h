@@ -15,6 +15,9 @@ bool bc_config_bool(const char *group, const char *key, bool def);
 /* Newly allocated, or a copy of `def`. */
 char *bc_config_string(const char *group, const char *key, const char *def);
 
+/* All group names in the config file (g_strfreev). */
+char **bc_config_groups(void);
+
 /* Loads an INI file into `kf`. On a syntax error the message reads
  * "PATH, line N: ..." so the user knows where to look. A missing file
  * fails with G_FILE_ERROR_NOENT. */

@@ -9,7 +9,9 @@
 #include <stdint.h>
 #include <glib.h>
 
-typedef enum { BC_CONV_CONSOLE, BC_CONV_CHAT } bc_conv_type;
+typedef enum { BC_CONV_CONSOLE, BC_CONV_CHAT, BC_CONV_BOARD } bc_conv_type;
+
+typedef enum { BC_BOARD_BY_STATUS, BC_BOARD_BY_NAME, BC_BOARD_BY_TIME } bc_board_sort;
 
 typedef enum {
     BC_LINE_IN,   /* a message from the peer */
@@ -33,6 +35,9 @@ typedef struct bc_conv {
     size_t cap, head, len;
     unsigned unread;
     int scroll;        /* screen rows scrolled back from the bottom */
+    /* BC_CONV_BOARD: the roster group shown (NULL: everyone) and order. */
+    char *group;
+    bc_board_sort board_sort;
 } bc_conv;
 
 /* Dirty bits the UI reads once per loop turn. */
@@ -42,6 +47,7 @@ enum {
     BC_DIRTY_TITLE = 1 << 2,  /* title bar */
     BC_DIRTY_INPUT = 1 << 3,  /* input line */
     BC_DIRTY_CLEAR = 1 << 4,  /* repaint the whole terminal (Ctrl-L) */
+    BC_DIRTY_ROSTER = 1 << 5, /* buddy list panel, and a board in view */
     BC_DIRTY_ALL = 0xff,
 };
 void bc_dirty(unsigned bits);
@@ -59,6 +65,8 @@ bool bc_conv_select(size_t i);           /* clears its unread count */
 bc_conv *bc_conv_find(const char *jid);  /* by bare JID */
 /* Finds or opens the chat with `jid` (bare); focuses it if `focus`. */
 bc_conv *bc_conv_open(const char *jid, bool focus);
+/* Finds or opens the team board for `group` (NULL: all groups). */
+bc_conv *bc_conv_open_board(const char *group, bool focus);
 /* Closes tab i (not the console). */
 bool bc_conv_close(size_t i);
 size_t bc_conv_index(const bc_conv *c);

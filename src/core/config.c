@@ -68,6 +68,13 @@ void bc_config_free(void)
     g_clear_pointer(&kf, g_key_file_free);
 }
 
+char **bc_config_groups(void)
+{
+    if (!kf)
+        return g_new0(char *, 1);
+    return g_key_file_get_groups(kf, NULL);
+}
+
 int bc_config_int(const char *group, const char *key, int def)
 {
     if (!kf || !g_key_file_has_key(kf, group, key, NULL))

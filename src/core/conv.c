@@ -50,6 +50,7 @@ static void conv_free(bc_conv *c)
     g_free(c->ring);
     g_free(c->jid);
     g_free(c->title);
+    g_free(c->group);
     g_free(c);
 }
 
@@ -137,6 +138,28 @@ bc_conv *bc_conv_open(const char *jid, bool focus)
     return c;
 }
 
+bc_conv *bc_conv_open_board(const char *group, bool focus)
+{
+    bc_conv *c = NULL;
+    for (size_t i = 1; convs && i < convs->len && !c; i++) {
+        bc_conv *x = convs->pdata[i];
+        if (x->type == BC_CONV_BOARD && g_strcmp0(x->group, group) == 0)
+            c = x;
+    }
+    if (!c) {
+        char *title = group ? g_strdup_printf("board:%s", group) : g_strdup("board");
+        c = conv_new(BC_CONV_BOARD, NULL, title);
+        g_free(title);
+        c->group = g_strdup(group);
+        c->board_sort = BC_BOARD_BY_STATUS;
+        g_ptr_array_add(convs, c);
+        bc_dirty(BC_DIRTY_TABS);
+    }
+    if (focus)
+        bc_conv_select(bc_conv_index(c));
+    return c;
+}
+
 bool bc_conv_close(size_t i)
 {
     if (!convs || i == 0 || i >= convs->len)
@@ -169,7 +192,7 @@ void bc_conv_add(bc_conv *c, bc_line_kind kind, const char *from, const char *te
     bool is_current = c == bc_conv_current();
     if (!is_current && kind == BC_LINE_IN) {
         c->unread++;
-        bc_dirty(BC_DIRTY_TABS);
+        bc_dirty(BC_DIRTY_TABS | BC_DIRTY_ROSTER);
     }
     if (is_current)
         bc_dirty(BC_DIRTY_VIEW);
