@@ -5,7 +5,7 @@
 #include "backchat/jid.h"
 #include "backchat/loop.h"
 #include "backchat/pins.h"
-#include "backchat/presence.h"
+#include "backchat/roster.h"
 #include "backchat/sanitize.h"
 #include "backchat/session.h"
 #include "backchat/config.h"
@@ -36,6 +36,18 @@ static unsigned connect_tick_timer;
 static FILE *debug_log;
 
 void bc_xmpp_note_activity(void) { activity++; }
+
+/* libstrophe must not be re-entered from one of its own callbacks (a
+ * handler that pumps would feed the XML parser in the middle of the
+ * stanza it is handling: later stanzas then nest inside it). */
+static int in_run_once;
+
+static void run_once(unsigned long timeout_ms)
+{
+    in_run_once++;
+    xmpp_run_once(bc_xctx, timeout_ms);
+    in_run_once--;
+}
 
 static void on_log(void *ud, xmpp_log_level_t level, const char *area, const char *msg)
 {
@@ -123,11 +135,11 @@ static void update_events(void)
  * progress (bounded, so keys stay responsive). */
 void bc_xmpp_pump(void)
 {
-    if (!bc_xctx)
+    if (!bc_xctx || in_run_once) /* called from a handler: the loop pumps next */
         return;
     for (int i = 0; i < 64 && bc_xconn; i++) {
         unsigned before = activity;
-        xmpp_run_once(bc_xctx, 0);
+        run_once(0);
         if (!conn_active)
             break;
         if (activity == before && !fd_readable(sock_fd))
@@ -154,7 +166,7 @@ static void on_prepare(void *data)
     }
     if (hot_turns > 0) {
         unsigned before = activity;
-        xmpp_run_once(bc_xctx, 0);
+        run_once(0);
         if (activity != before) {
             bc_xmpp_pump();
             hot_turns = 3;
@@ -304,9 +316,8 @@ static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
         bc_console("Connected as %s.", s->bound_jid);
         bc_xmpp_message_handlers_add(conn);
         bc_xmpp_presence_handlers_add(conn);
-        xmpp_stanza_t *pres = xmpp_presence_new(bc_xctx);
-        xmpp_send(conn, pres);
-        xmpp_stanza_release(pres);
+        /* Roster first; our presence and the blocklist follow its answer. */
+        bc_xmpp_session_begin(conn);
         bc_timer_cancel(keepalive_timer);
         keepalive_timer = 0;
         keepalive(NULL);
@@ -318,7 +329,7 @@ static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
     /* XMPP_CONN_DISCONNECT or XMPP_CONN_FAIL */
     bool was_up = stream_up;
     stream_up = false;
-    bc_presence_clear();
+    bc_xmpp_session_end(); /* pending requests, presence state, roster offline */
     conn_active = false;
     if (sock_fd >= 0)
         bc_loop_unwatch(sock_fd);
@@ -429,7 +440,11 @@ void bc_xmpp_flush_close(int ms)
     bc_xmpp_disconnect();
     int64_t end = bc_now_ms() + ms;
     while (conn_active && bc_now_ms() < end)
-        xmpp_run_once(bc_xctx, 50);
+        run_once(50);
 }
 
-void bc_xmpp_attach_loop(void) { bc_loop_add_prepare(on_prepare, NULL); }
+void bc_xmpp_attach_loop(void)
+{
+    bc_loop_add_prepare(on_prepare, NULL);
+    bc_xmpp_presence_init();
+}

@@ -5,6 +5,21 @@
 
 #include <strophe.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <glib.h>
+
+#define BC_NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
+#define BC_NS_ROSTER "jabber:iq:roster"
+#define BC_NS_BLOCKING "urn:xmpp:blocking"
+#define BC_NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
+#define BC_NS_CAPS "http://jabber.org/protocol/caps"
+#define BC_NS_VERSION "jabber:iq:version"
+#define BC_NS_LAST "jabber:iq:last"
+#define BC_NS_PING "urn:xmpp:ping"
+#define BC_NS_IDLE "urn:xmpp:idle:1"
+#define BC_NS_ACTIVITY "http://jabber.org/protocol/activity"
+#define BC_NS_PUBSUB "http://jabber.org/protocol/pubsub"
+#define BC_NS_PUBSUB_EVENT "http://jabber.org/protocol/pubsub#event"
 
 extern xmpp_ctx_t *bc_xctx;
 extern xmpp_conn_t *bc_xconn;
@@ -16,10 +31,89 @@ void bc_xmpp_pump(void);
 
 /* presence.c */
 void bc_xmpp_presence_handlers_add(xmpp_conn_t *conn);
+/* Installs the publisher of our own status (status.h). */
+void bc_xmpp_presence_init(void);
+/* The roster is in: presence may go out now (sends the initial one). */
+void bc_xmpp_presence_ready(void);
+void bc_xmpp_presence_reset(void);
 
 /* message.c */
 void bc_xmpp_message_handlers_add(xmpp_conn_t *conn);
 /* Parses XEP-0203 <delay stamp>; 0 if absent or malformed. */
 long long bc_xmpp_delay_stamp(xmpp_stanza_t *stanza);
+
+/* iq.c: helpers every protocol file uses. */
+/* Sanitized single-line text of `el` (NULL el or no text: NULL), at most
+ * `max_chars` characters. */
+char *bc_xmpp_text(xmpp_stanza_t *el, size_t max_chars);
+/* The same for a child element `name` (in `ns`, or any namespace). */
+char *bc_xmpp_child_text(xmpp_stanza_t *st, const char *name, const char *ns,
+                         size_t max_chars);
+/* A sanitized attribute, at most `max_chars` characters, or NULL. */
+char *bc_xmpp_attr(xmpp_stanza_t *el, const char *name, size_t max_chars);
+/* "condition" or "condition: text" from a stanza's <error/>; sanitized. */
+char *bc_xmpp_error_text(xmpp_stanza_t *stanza);
+/* Sets "not connected: type /connect first" and returns false when offline. */
+bool bc_xmpp_require_online(GError **err);
+/* Our bare JID (newly allocated), or NULL when not bound. */
+char *bc_xmpp_self_bare(void);
+/* True when `from` is absent or is our own bare JID: the only senders a
+ * roster or blocklist push may come from. */
+bool bc_xmpp_from_self_or_server(const char *from);
+/* A new element <name xmlns=ns/> (ns may be NULL). */
+xmpp_stanza_t *bc_xmpp_el(const char *name, const char *ns);
+/* Appends <name>text</name> to `parent`. */
+void bc_xmpp_add_text_child(xmpp_stanza_t *parent, const char *name, const char *text);
+/* An empty <iq type='result'/> answering `iq` (same id, to its sender). */
+xmpp_stanza_t *bc_xmpp_iq_result(xmpp_stanza_t *iq);
+/* Sends an error reply to an iq get/set; type e.g. "cancel", condition
+ * e.g. "service-unavailable". */
+void bc_xmpp_iq_error(xmpp_stanza_t *iq, const char *type, const char *condition);
+/* Sends `iq` (type get/set, to `to` or NULL for our own account) with a
+ * fresh id, and calls `cb` once: with the reply (result or error) from
+ * the addressee, or with NULL after `timeout_ms` or on disconnect
+ * (`disconnected` true then). `free_data` (may be NULL) frees `data`
+ * afterwards. Takes no ownership of `iq`. */
+typedef void (*bc_iq_cb)(xmpp_stanza_t *reply, bool disconnected, void *data);
+void bc_xmpp_iq_send(xmpp_stanza_t *iq, const char *to, unsigned timeout_ms,
+                     bc_iq_cb cb, void *data, GDestroyNotify free_data);
+bool bc_xmpp_iq_is_error(xmpp_stanza_t *reply);
+void bc_xmpp_iq_handlers_add(xmpp_conn_t *conn);
+/* Forgets pending requests (their callbacks run with NULL). */
+void bc_xmpp_iq_reset(void);
+
+/* caps.c: XEP-0115 / XEP-0030. */
+/* The XEP-0115 §5 verification string: base64 of the SHA-1 of the sorted
+ * identities ("category/type/lang/name") and sorted features, each
+ * followed by '<'. Pure; newly allocated. */
+char *bc_caps_ver_compute(const char *const *identities, const char *const *features);
+/* Our node and ver (static strings). */
+const char *bc_caps_node(void);
+const char *bc_caps_ver(void);
+/* Our features, NULL-terminated, sorted. */
+const char *const *bc_caps_features(void);
+/* A new <c xmlns='http://jabber.org/protocol/caps'/> for our presence. */
+xmpp_stanza_t *bc_xmpp_caps_element(void);
+/* Answers a disco#info get (payload is its <query/>). */
+void bc_xmpp_disco_info_answer(xmpp_stanza_t *iq, xmpp_stanza_t *query);
+
+/* roster.c */
+/* The stream is up: fetch the roster, then presence, then the blocklist. */
+void bc_xmpp_session_begin(xmpp_conn_t *conn);
+/* The stream is gone. */
+void bc_xmpp_session_end(void);
+void bc_xmpp_roster_push(xmpp_stanza_t *iq, xmpp_stanza_t *query);
+void bc_xmpp_block_push(xmpp_stanza_t *iq, xmpp_stanza_t *payload);
+
+/* pep.c: XEP-0163 / XEP-0108. */
+/* Publishes our activity ("general/specific", "general" or NULL to
+ * clear) unless it is what we last published on this connection. */
+void bc_xmpp_pep_publish_activity(const char *activity, const char *text);
+void bc_xmpp_pep_reset(void);
+/* If `msg` carries a PEP event, handles it and returns true (the message
+ * must not be shown). Only events from a roster contact's bare JID count. */
+bool bc_xmpp_pep_message(xmpp_stanza_t *msg);
+/* True for "general" or "general/specific" with [a-z_] names, bounded. */
+bool bc_activity_valid(const char *activity);
 
 #endif

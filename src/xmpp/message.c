@@ -12,7 +12,6 @@
 
 #define NS_DELAY "urn:xmpp:delay"
 #define NS_SID "urn:xmpp:sid:0"
-#define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
 
 /* Longest id we keep (ids are opaque; a hostile one may be huge). */
 #define MAX_ID_LEN 256
@@ -46,36 +45,6 @@ static char *message_id(xmpp_stanza_t *stanza)
     return bc_sanitize_line(id, -1);
 }
 
-static char *error_text(xmpp_stanza_t *stanza)
-{
-    xmpp_stanza_t *err = xmpp_stanza_get_child_by_name(stanza, "error");
-    if (!err)
-        return g_strdup("unknown error");
-    const char *cond = NULL;
-    char *text = NULL;
-    for (xmpp_stanza_t *c = xmpp_stanza_get_children(err); c; c = xmpp_stanza_get_next(c)) {
-        const char *ns = xmpp_stanza_get_ns(c);
-        const char *name = xmpp_stanza_get_name(c);
-        if (!ns || !name || strcmp(ns, NS_STANZAS) != 0)
-            continue;
-        if (strcmp(name, "text") == 0) {
-            char *t = xmpp_stanza_get_text(c);
-            if (t) {
-                g_free(text);
-                text = bc_sanitize_line(t, -1);
-                xmpp_free(bc_xctx, t);
-            }
-        } else if (!cond) {
-            cond = name;
-        }
-    }
-    char *c = bc_sanitize_line(cond ? cond : "error", -1);
-    char *out = text ? g_strdup_printf("%s: %s", c, text) : g_strdup(c);
-    g_free(c);
-    g_free(text);
-    return out;
-}
-
 static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
     bc_xmpp_note_activity();
@@ -86,13 +55,20 @@ static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
         return 1;
 
     if (type && strcmp(type, "error") == 0) {
-        char *why = error_text(stanza);
+        char *why = bc_xmpp_error_text(stanza);
         bc_conv *c = bc_conv_find(peer);
         if (c)
             bc_conv_add(c, BC_LINE_ERR, NULL, why, 0);
         else
             bc_console_err("Message to %s failed: %s", peer, why);
         g_free(why);
+        g_free(peer);
+        return 1;
+    }
+
+    /* PEP notifications (XEP-0163: contacts' activity) are data, not
+     * messages, whatever their type or body. */
+    if (bc_xmpp_pep_message(stanza)) {
         g_free(peer);
         return 1;
     }
