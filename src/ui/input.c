@@ -5,7 +5,9 @@
 #include "backchat/conv.h"
 #include "backchat/loop.h"
 #include "backchat/paths.h"
+#include "backchat/roster.h"
 #include "backchat/session.h"
+#include "backchat/status.h"
 #include "backchat/wrap.h"
 #include "ui_internal.h"
 
@@ -26,7 +28,7 @@
 static unsigned char queue[4096];
 static size_t q_head, q_len;
 static FILE *devnull;
-static int key_alt_left, key_alt_right;
+static int key_alt_left, key_alt_right, key_alt_up, key_alt_down;
 
 static void q_push(const char *bytes, size_t n)
 {
@@ -131,8 +133,47 @@ static void switch_tab(size_t i)
 
 static void scroll_page(int dir)
 {
+    bc_conv *c = bc_conv_current();
+    if (c && c->type == BC_CONV_BOARD) {
+        /* A board scrolls from the top: PgUp goes up. */
+        bc_board_scroll(c, -dir);
+        return;
+    }
     int page = bc_conv_page();
-    bc_conv_scroll(bc_conv_current(), dir * (page > 2 ? page - 1 : 1));
+    bc_conv_scroll(c, dir * (page > 2 ? page - 1 : 1));
+}
+
+/* The panel toggles with this function key when no preset is bound to
+ * it (/roster show|hide does the same). */
+#define PANEL_FKEY 12
+
+/* F1..F12: the availability preset bound to the key (/status PRESET). */
+static void function_key(int n)
+{
+    const bc_preset *p = bc_preset_for_fkey(n);
+    if (!p) {
+        if (n == PANEL_FKEY)
+            bc_panel_toggle();
+        return;
+    }
+    GError *err = NULL;
+    if (!bc_status_apply_preset(p->key, 0, &err)) {
+        bc_error("%s", err ? err->message : "Cannot set that status");
+        g_clear_error(&err);
+    }
+    bc_dirty(BC_DIRTY_TABS);
+}
+
+/* Alt-Enter: the chat with the contact selected in the buddy list. */
+static void open_selected(void)
+{
+    const char *jid = bc_roster_view_get()->selected;
+    if (!jid) {
+        bc_info("No contact selected: Alt-Up/Alt-Down select one in the buddy list.");
+        return;
+    }
+    if (!bc_conv_open(jid, true))
+        bc_error("Cannot open a chat with %s", jid);
 }
 
 static void feed(const char *bytes, size_t n)
@@ -185,6 +226,18 @@ static void handle_key(int key)
         switch_tab((bc_conv_current_index() + 1) % bc_conv_count());
         return;
     }
+    if (key_alt_up && key == key_alt_up) {
+        bc_panel_move(-1);
+        return;
+    }
+    if (key_alt_down && key == key_alt_down) {
+        bc_panel_move(1);
+        return;
+    }
+    if (key >= KEY_F(1) && key <= KEY_F(12)) {
+        function_key(key - KEY_F(0));
+        return;
+    }
     const char *seq = NULL;
     switch (key) {
     case KEY_LEFT: seq = "\033[D"; break;
@@ -213,6 +266,14 @@ static void handle_char(wint_t wc, bool alt)
             switch_tab(9);
             return;
         }
+        if (wc == '\r' || wc == '\n') {
+            open_selected();
+            return;
+        }
+        if (wc == '[' || wc == ']') {
+            bc_panel_resize_by(wc == '[' ? -2 : 2);
+            return;
+        }
         feed("\033", 1);
         feed_wchar(wc);
         return;
@@ -236,11 +297,18 @@ static void on_stdin(int fd, short revents, void *data)
         return;
     }
     /* Drain everything the terminal sent (a paste arrives at once). */
+    bool typed = false;
     for (int guard = 0; guard < 65536; guard++) {
         wint_t wc;
         int r = wget_wch(bc_input_w, &wc);
         if (r == ERR)
             break;
+        if (!typed && !(r == KEY_CODE_YES && wc == KEY_RESIZE)) {
+            /* Any key ends auto-away (before the key acts, so a preset
+             * key is not undone by it). */
+            typed = true;
+            bc_status_user_active();
+        }
         if (r == KEY_CODE_YES) {
             handle_key((int)wc);
             continue;
@@ -253,6 +321,9 @@ static void on_stdin(int fd, short revents, void *data)
                     cancel_line();
                 else
                     feed("\033", 1);
+            } else if (r2 == KEY_CODE_YES && (next == KEY_UP || next == KEY_DOWN)) {
+                /* Terminals that send Alt-arrow as ESC + arrow. */
+                bc_panel_move(next == KEY_UP ? -1 : 1);
             } else if (r2 == KEY_CODE_YES) {
                 feed("\033", 1);
                 handle_key((int)next);
@@ -296,6 +367,10 @@ void bc_input_init(void)
     key_alt_left = k > 0 ? k : 0;
     k = key_defined("\033[1;3C");
     key_alt_right = k > 0 ? k : 0;
+    k = key_defined("\033[1;3A");
+    key_alt_up = k > 0 ? k : 0;
+    k = key_defined("\033[1;3B");
+    key_alt_down = k > 0 ? k : 0;
     bc_loop_watch(STDIN_FILENO, POLLIN, on_stdin, NULL);
     bc_loop_on_signal(SIGWINCH, on_winch, NULL);
 }

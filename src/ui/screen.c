@@ -2,24 +2,27 @@
 /* The screen: title bar, conversation view, status line and input line,
  * redrawn from the dirty bits once per loop turn. */
 #include "backchat/conv.h"
-#include "backchat/presence.h"
+#include "backchat/loop.h"
+#include "backchat/roster.h"
 #include "backchat/session.h"
+#include "backchat/status.h"
 #include "backchat/ui.h"
 #include "backchat/wrap.h"
 #include "ui_internal.h"
 
 #include <curses.h>
+#include <langinfo.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
-enum { PAIR_BAR = 1, PAIR_ERR, PAIR_OUT, PAIR_SYS, PAIR_TIME, PAIR_UNREAD, PAIR_NICK, PAIR_WARN };
-
 static void layout_free(void);
-static WINDOW *title_w, *view_w, *status_w;
+static WINDOW *title_w, *view_w, *status_w, *panel_w;
 WINDOW *bc_input_w;
 static int rows_, cols_;
+static int view_cols_;  /* the view's width: cols_ less the buddy list */
+static int panel_cols_; /* the buddy list's width with its separator, 0 if none */
 
 static void make_windows(void)
 {
@@ -29,12 +32,19 @@ static void make_windows(void)
         delwin(status_w);
         delwin(bc_input_w);
     }
+    if (panel_w)
+        delwin(panel_w);
+    panel_w = NULL;
     getmaxyx(stdscr, rows_, cols_);
     int view_h = rows_ - 3;
     if (view_h < 1)
         view_h = 1;
+    panel_cols_ = bc_panel_cols(cols_);
+    view_cols_ = cols_ - panel_cols_;
     title_w = newwin(1, cols_, 0, 0);
-    view_w = newwin(view_h, cols_, 1, 0);
+    view_w = newwin(view_h, view_cols_, 1, 0);
+    if (panel_cols_)
+        panel_w = newwin(view_h, panel_cols_, 1, view_cols_);
     status_w = newwin(1, cols_, rows_ >= 3 ? rows_ - 2 : 0, 0);
     bc_input_w = newwin(1, cols_, rows_ - 1, 0);
     keypad(bc_input_w, TRUE);
@@ -56,6 +66,53 @@ static void init_colors(void)
     init_pair(PAIR_UNREAD, COLOR_YELLOW, COLOR_BLUE);
     init_pair(PAIR_NICK, COLOR_GREEN, -1);
     init_pair(PAIR_WARN, COLOR_WHITE, COLOR_RED);
+    /* Presence: green online, bright green chat, yellow away, xa in a
+     * darker yellow (dim), red busy, grey offline. */
+    short grey = COLORS >= 16 ? 8 : COLOR_WHITE;
+    init_pair(PAIR_ONLINE, COLOR_GREEN, -1);
+    init_pair(PAIR_CHAT, COLORS >= 16 ? 10 : COLOR_GREEN, -1);
+    init_pair(PAIR_AWAY, COLOR_YELLOW, -1);
+    init_pair(PAIR_XA, COLOR_YELLOW, -1);
+    init_pair(PAIR_DND, COLOR_RED, -1);
+    init_pair(PAIR_OFFLINE, grey, -1);
+    init_pair(PAIR_HEAD, COLOR_CYAN, -1);
+    init_pair(PAIR_COUNT_UNREAD, COLOR_YELLOW, -1);
+}
+
+bool bc_ui_utf8(void)
+{
+    static int utf8 = -1;
+    if (utf8 < 0) {
+        const char *cs = nl_langinfo(CODESET);
+        utf8 = cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+    }
+    return utf8;
+}
+
+const char *bc_ui_show_glyph(bc_show s)
+{
+    /* One column each in UTF-8 locales; ASCII otherwise. */
+    bool utf8 = bc_ui_utf8();
+    switch (s) {
+    case BC_SHOW_CHAT: return utf8 ? "\xe2\x97\x86" : "+";    /* ◆ */
+    case BC_SHOW_ONLINE: return utf8 ? "\xe2\x97\x8f" : "o";  /* ● */
+    case BC_SHOW_AWAY: return utf8 ? "\xe2\x97\x90" : "a";    /* ◐ */
+    case BC_SHOW_XA: return utf8 ? "\xe2\x97\x8b" : "x";      /* ○ */
+    case BC_SHOW_DND: return utf8 ? "\xe2\x8a\x98" : "!";     /* ⊘ */
+    default: return utf8 ? "\xc2\xb7" : ".";                   /* · */
+    }
+}
+
+attr_t bc_ui_show_attr(bc_show s)
+{
+    switch (s) {
+    case BC_SHOW_CHAT: return COLOR_PAIR(PAIR_CHAT) | A_BOLD;
+    case BC_SHOW_ONLINE: return COLOR_PAIR(PAIR_ONLINE) | A_BOLD;
+    case BC_SHOW_AWAY: return COLOR_PAIR(PAIR_AWAY) | A_BOLD;
+    case BC_SHOW_XA: return COLOR_PAIR(PAIR_XA);
+    case BC_SHOW_DND: return COLOR_PAIR(PAIR_DND) | A_BOLD;
+    default: return COLOR_PAIR(PAIR_OFFLINE) | (COLORS >= 16 ? 0 : A_DIM);
+    }
 }
 
 bool bc_ui_init(void)
@@ -79,6 +136,11 @@ void bc_ui_shutdown(void)
 {
     bc_input_shutdown();
     layout_free();
+    bc_panel_free();
+    bc_board_free();
+    if (panel_w)
+        delwin(panel_w);
+    panel_w = NULL;
     if (title_w) {
         delwin(title_w);
         delwin(view_w);
@@ -92,7 +154,11 @@ void bc_ui_shutdown(void)
 void bc_ui_resize(void)
 {
     struct winsize ws;
-    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+    /* Only when the size really changed: resizeterm() with the same size
+     * (we get here twice per resize: SIGWINCH, then KEY_RESIZE) left
+     * ncurses returning KEY_RESIZE forever at the next key typed. */
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0 &&
+        is_term_resized(ws.ws_row, ws.ws_col))
         resizeterm(ws.ws_row, ws.ws_col);
     make_windows();
     bc_dirty(BC_DIRTY_ALL | BC_DIRTY_CLEAR);
@@ -113,6 +179,27 @@ static void put_clip(WINDOW *w, const char *s, long len)
     size_t fit = bc_str_fit(tmp, room);
     waddnstr(w, tmp, (int)fit);
     g_free(tmp);
+}
+
+void bc_ui_put_clip(WINDOW *w, const char *s, long len) { put_clip(w, s, len); }
+
+int bc_ui_put_fit(WINDOW *w, const char *s, int cols)
+{
+    int room = getmaxx(w) - getcurx(w);
+    if (cols > room)
+        cols = room;
+    if (cols <= 0 || !s)
+        return 0;
+    int sw = bc_str_width(s, -1);
+    if (sw <= cols) {
+        waddnstr(w, s, (int)strlen(s));
+        return sw;
+    }
+    /* Cut, and say so with an ellipsis in the last column. */
+    size_t fit = bc_str_fit(s, cols - 1);
+    waddnstr(w, s, (int)fit);
+    waddstr(w, "\xe2\x80\xa6");
+    return bc_str_width(s, (long)fit) + 1;
 }
 
 static void fill_bar(WINDOW *w)
@@ -137,11 +224,20 @@ static void draw_title(void)
     if (!c || c->type == BC_CONV_CONSOLE)
         t = g_strdup_printf(" backchat console%s%s", s->account ? " \xe2\x80\x94 " : "",
                             s->account ? s->account->jid : "");
-    else {
-        const char *status = NULL;
-        bc_show show = bc_presence_best(c->jid, &status);
-        t = g_strdup_printf(" %s \xe2\x80\x94 %s%s%s", c->jid, bc_show_name(show),
+    else if (c->type == BC_CONV_BOARD) {
+        static const char *const sorts[] = {"status", "name", "time in status"};
+        unsigned k = (unsigned)c->board_sort < 3 ? (unsigned)c->board_sort : 0;
+        t = g_strdup_printf(" team board \xe2\x80\x94 %s \xe2\x80\x94 sorted by %s",
+                            c->group ? c->group : "everyone", sorts[k]);
+    } else {
+        bc_contact *ct = bc_roster_get(c->jid);
+        const char *status = ct ? ct->status : NULL;
+        bc_show show = ct ? ct->show : BC_SHOW_OFFLINE;
+        char *act = ct ? bc_activity_label(ct->activity, ct->activity_text) : NULL;
+        t = g_strdup_printf(" %s \xe2\x80\x94 %s%s%s%s%s%s", c->jid, bc_show_name(show),
+                            act ? " (" : "", act ? act : "", act ? ")" : "",
                             status ? ": " : "", status ? status : "");
+        g_free(act);
     }
     put_clip(title_w, t, -1);
     g_free(t);
@@ -167,6 +263,20 @@ static void draw_status(void)
     if (bad)
         wattroff(status_w, COLOR_PAIR(PAIR_WARN) | A_BOLD);
     wattron(status_w, COLOR_PAIR(PAIR_BAR));
+    if (s->state == BC_CONN_CONNECTED) {
+        /* Our own availability: "At Lunch (23m left)". */
+        const bc_own_status *own = bc_status_current();
+        char *desc = bc_status_describe();
+        if (desc && *desc) {
+            put_clip(status_w, " \xc2\xb7 ", -1);
+            bc_show sh = own ? own->show : BC_SHOW_ONLINE;
+            attr_t a = sh == BC_SHOW_DND ? A_BOLD : A_NORMAL;
+            wattron(status_w, a);
+            put_clip(status_w, desc, -1);
+            wattroff(status_w, a);
+        }
+        g_free(desc);
+    }
     put_clip(status_w, "] ", -1);
     size_t cur = bc_conv_current_index();
     for (size_t i = 0; i < bc_conv_count(); i++) {
@@ -183,7 +293,10 @@ static void draw_status(void)
         g_free(item);
     }
     bc_conv *c = bc_conv_current();
-    if (c && c->scroll > 0)
+    if (c && c->type == BC_CONV_BOARD) {
+        if (bc_board_more_below())
+            put_clip(status_w, " -- more below (PgDn) --", -1);
+    } else if (c && c->scroll > 0)
         put_clip(status_w, " -- more below (PgDn) --", -1);
     fill_bar(status_w);
     wattroff(status_w, COLOR_PAIR(PAIR_BAR));
@@ -228,8 +341,9 @@ static void layout_line(const bc_line *l)
     g_free(lay.pre);
     lay.pre = line_prefix(l);
     int pre_w = bc_str_width(lay.pre, -1);
-    lay.indent = pre_w < cols_ / 2 ? pre_w : 2;
-    lay.n = bc_wrap(l->text, cols_ - pre_w, cols_ - lay.indent, lay.rows, MAX_ROWS_PER_LINE);
+    lay.indent = pre_w < view_cols_ / 2 ? pre_w : 2;
+    lay.n = bc_wrap(l->text, view_cols_ - pre_w, view_cols_ - lay.indent, lay.rows,
+                    MAX_ROWS_PER_LINE);
 }
 
 /* Draws the laid-out line from its row `skip` at view row `y`, at most
@@ -278,6 +392,10 @@ static void draw_view(void)
     bc_conv *c = bc_conv_current();
     if (!c)
         return;
+    if (c->type == BC_CONV_BOARD) {
+        bc_board_draw(view_w, c);
+        return;
+    }
     int h, w;
     getmaxyx(view_w, h, w);
     (void)w;
@@ -305,20 +423,71 @@ static void draw_view(void)
     }
 }
 
+/* A minute tick, armed only while something on screen counts minutes (a
+ * team board's "time in status", a timed status's "23m left"), so an
+ * idle client otherwise never wakes. */
+static unsigned tick_id;
+
+static void on_tick(void *unused)
+{
+    tick_id = 0;
+    bc_conv *c = bc_conv_current();
+    bc_dirty(BC_DIRTY_TABS | (c && c->type == BC_CONV_BOARD ? BC_DIRTY_VIEW : 0));
+}
+
+static void arm_tick(void)
+{
+    bc_conv *c = bc_conv_current();
+    bool board = c && c->type == BC_CONV_BOARD;
+    const bc_own_status *own = bc_status_current();
+    bool timed = own && own->until > 0 && bc_session_get()->state == BC_CONN_CONNECTED;
+    if (!board && !timed) {
+        if (tick_id)
+            bc_timer_cancel(tick_id);
+        tick_id = 0;
+        return;
+    }
+    if (tick_id)
+        return;
+    unsigned ms = 60000;
+    if (timed) {
+        /* When the minutes left change ("23m left" -> "22m left"). */
+        int64_t left = own->until * 1000 - g_get_real_time() / 1000;
+        if (left > 0) {
+            unsigned m = (unsigned)(left % 60000) + 250;
+            if (m < ms)
+                ms = m;
+        }
+    }
+    tick_id = bc_timer_add(ms, on_tick, NULL);
+}
+
 void bc_ui_redraw(void *unused)
 {
     unsigned d = bc_dirty_take();
     if (!d || !title_w)
         return;
+    if (bc_panel_cols(cols_) != panel_cols_) {
+        /* /roster show|hide|width, or the panel keys: new geometry. */
+        make_windows();
+        d |= BC_DIRTY_ALL;
+    }
     if (d & BC_DIRTY_CLEAR)
         clearok(curscr, TRUE);
-    if (d & (BC_DIRTY_TITLE | BC_DIRTY_VIEW))
+    bc_conv *cur = bc_conv_current();
+    bool board = cur && cur->type == BC_CONV_BOARD;
+    if (d & (BC_DIRTY_TITLE | BC_DIRTY_VIEW | BC_DIRTY_ROSTER))
         draw_title();
-    if (d & BC_DIRTY_VIEW)
+    if ((d & BC_DIRTY_VIEW) || (board && (d & BC_DIRTY_ROSTER)))
         draw_view();
+    if (panel_w && ((d & BC_DIRTY_ROSTER) || bc_panel_stale()))
+        bc_panel_draw(panel_w);
     draw_status();
+    arm_tick();
     wnoutrefresh(title_w);
     wnoutrefresh(view_w);
+    if (panel_w)
+        wnoutrefresh(panel_w);
     wnoutrefresh(status_w);
     bc_input_draw();
     wnoutrefresh(bc_input_w);
