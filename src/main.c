@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* backchat: command line, start-up and shut-down around the event loop. */
 #include "backchat/account.h"
+#include "backchat/cli.h"
 #include "backchat/cmd.h"
 #include "backchat/config.h"
 #include "backchat/conv.h"
@@ -8,6 +9,8 @@
 #include "backchat/jid.h"
 #include "backchat/loop.h"
 #include "backchat/paths.h"
+#include "backchat/roster.h"
+#include "backchat/status.h"
 #include "backchat/session.h"
 #include "backchat/ui.h"
 #include "backchat/xmpp.h"
@@ -26,6 +29,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "Usage: backchat [-a ACCOUNT | --jid JID]\n"
+            "       backchat export|stats|verify-logs|search [--help] ...\n"
             "A keyboard-driven XMPP client for the terminal.\n"
             "\n"
             "  -a, --account NAME  connect the account NAME from the accounts file\n"
@@ -67,6 +71,10 @@ static void on_terminate(int signo, void *data)
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
+    /* backchat export|stats|verify-logs|search: work on the log without
+     * starting the UI. */
+    if (argc > 1 && bc_cli_is_command(argv[1]))
+        return bc_cli_main(argc, argv);
     const char *account_name = NULL, *jid = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -140,6 +148,8 @@ int main(int argc, char **argv)
     }
 
     bc_loop_init();
+    bc_roster_init();
+    bc_status_init();
     if (!bc_xmpp_init()) {
         fprintf(stderr, "backchat: cannot initialise the XMPP library\n");
         return EXIT_RUNTIME;
@@ -173,6 +183,8 @@ int main(int argc, char **argv)
     bc_ui_shutdown();
     bc_xmpp_shutdown();
     bc_session_free();
+    bc_status_free();
+    bc_roster_free();
     bc_convs_free();
     bc_config_free();
     bc_paths_reset();

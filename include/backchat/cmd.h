@@ -25,6 +25,8 @@ typedef enum {
     BC_COMPLETE_ACCOUNT,   /* account names */
     BC_COMPLETE_WINDOW,    /* tab numbers, next, prev */
     BC_COMPLETE_TAB,       /* tab numbers only */
+    BC_COMPLETE_GROUP,     /* roster group names */
+    BC_COMPLETE_STATUS,    /* show words and status presets */
 } bc_complete_kind;
 
 typedef bool (*bc_cmd_fn)(const bc_args *a, GError **err);

@@ -3,6 +3,8 @@
 #include "backchat/cmd.h"
 #include "backchat/account.h"
 #include "backchat/conv.h"
+#include "backchat/roster.h"
+#include "backchat/status.h"
 #include "backchat/session.h"
 #include "backchat/xmpp.h"
 
@@ -185,6 +187,24 @@ static void complete_kind(GPtrArray *out, bc_complete_kind kind, const char *pre
         GPtrArray *j = bc_known_jids();
         for (guint i = 0; j && i < j->len; i++)
             add_if_prefix(out, j->pdata[i], prefix, NULL);
+        GPtrArray *r = bc_roster_sorted();
+        for (guint i = 0; i < r->len; i++)
+            add_if_prefix(out, ((bc_contact *)r->pdata[i])->jid, prefix, NULL);
+        break;
+    }
+    case BC_COMPLETE_GROUP: {
+        GPtrArray *g = bc_roster_groups();
+        for (guint i = 0; i < g->len; i++)
+            add_if_prefix(out, g->pdata[i], prefix, NULL);
+        break;
+    }
+    case BC_COMPLETE_STATUS: {
+        static const char *const words[] = {"available", "chat", "away", "xa", "dnd", NULL};
+        for (int i = 0; words[i]; i++)
+            add_if_prefix(out, words[i], prefix, NULL);
+        GPtrArray *ps = bc_presets();
+        for (guint i = 0; ps && i < ps->len; i++)
+            add_if_prefix(out, ((bc_preset *)ps->pdata[i])->key, prefix, NULL);
         break;
     }
     case BC_COMPLETE_COMMAND: {

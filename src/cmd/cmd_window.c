@@ -96,6 +96,18 @@ bool bc_cmd_scroll(const bc_args *a, GError **err)
     bc_conv *c = bc_conv_current();
     const char *how = a->argv[1];
     int page = bc_conv_page();
+    /* A board counts its scroll from the top, a conversation from the
+     * bottom: the same words move the same way on screen. */
+    if (c && c->type == BC_CONV_BOARD) {
+        if (strcmp(how, "up") == 0)
+            how = "down";
+        else if (strcmp(how, "down") == 0)
+            how = "up";
+        else if (strcmp(how, "top") == 0)
+            how = "bottom";
+        else if (strcmp(how, "bottom") == 0)
+            how = "top";
+    }
     if (strcmp(how, "up") == 0)
         bc_conv_scroll(c, page > 2 ? page - 1 : 1);
     else if (strcmp(how, "down") == 0)

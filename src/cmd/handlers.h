@@ -16,5 +16,12 @@ bool bc_cmd_connect(const bc_args *a, GError **err);
 bool bc_cmd_disconnect(const bc_args *a, GError **err);
 bool bc_cmd_account(const bc_args *a, GError **err);
 bool bc_cmd_tls(const bc_args *a, GError **err);
+bool bc_cmd_roster(const bc_args *a, GError **err);
+bool bc_cmd_sub(const bc_args *a, GError **err);
+bool bc_cmd_block(const bc_args *a, GError **err);
+bool bc_cmd_blocked(const bc_args *a, GError **err);
+bool bc_cmd_info(const bc_args *a, GError **err);
+bool bc_cmd_board(const bc_args *a, GError **err);
+bool bc_cmd_status(const bc_args *a, GError **err);
 
 #endif
