@@ -195,6 +195,14 @@ void bc_roster_item(const char *jid, const char *name, const char *const *grps, 
         if (*grps[i] && !bc_contact_in_group(c, grps[i]))
             g_ptr_array_add(c->groups, g_strdup(grps[i]));
     g_ptr_array_sort(c->groups, cmp_str);
+    /* No longer subscribed to their presence: what we knew of it goes
+     * stale, since no unavailable will come. */
+    bool had = c->sub == BC_SUB_TO || c->sub == BC_SUB_BOTH;
+    bool has = sub == BC_SUB_TO || sub == BC_SUB_BOTH;
+    if (had && !has && c->resources->len) {
+        g_ptr_array_set_size(c->resources, 0);
+        recompute(c);
+    }
     c->sub = sub;
     c->ask = ask;
     if (sub == BC_SUB_FROM || sub == BC_SUB_BOTH)
