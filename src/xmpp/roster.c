@@ -288,20 +288,39 @@ static void on_request_done(xmpp_stanza_t *reply, bool disconnected, void *data)
     }
 }
 
-bool bc_xmpp_roster_set(const char *jid, const char *name, const char *const *groups,
-                        GError **err)
+/* The bare JID a request from the user goes to, if we can send now. */
+static char *online_target(const char *jid, GError **err)
 {
     char *bare = target_bare(jid, err);
-    if (!bare)
-        return false;
-    if (!bc_xmpp_require_online(err)) {
-        g_free(bare);
-        return false;
-    }
+    if (bare && !bc_xmpp_require_online(err))
+        g_clear_pointer(&bare, g_free);
+    return bare;
+}
+
+/* <iq type='set'><query xmlns='jabber:iq:roster'><item jid=BARE/>; the
+ * item is returned (owned by the iq) for the caller to fill. */
+static xmpp_stanza_t *roster_item_iq(const char *bare, xmpp_stanza_t **item_out)
+{
     xmpp_stanza_t *iq = xmpp_iq_new(bc_xctx, "set", NULL);
     xmpp_stanza_t *q = bc_xmpp_el("query", BC_NS_ROSTER);
     xmpp_stanza_t *item = bc_xmpp_el("item", NULL);
     xmpp_stanza_set_attribute(item, "jid", bare);
+    xmpp_stanza_add_child(q, item);
+    xmpp_stanza_release(item);
+    xmpp_stanza_add_child(iq, q);
+    xmpp_stanza_release(q);
+    *item_out = item;
+    return iq;
+}
+
+bool bc_xmpp_roster_set(const char *jid, const char *name, const char *const *groups,
+                        GError **err)
+{
+    char *bare = online_target(jid, err);
+    if (!bare)
+        return false;
+    xmpp_stanza_t *item;
+    xmpp_stanza_t *iq = roster_item_iq(bare, &item);
     if (name && *name) {
         char *n = bc_sanitize_line(name, -1);
         xmpp_stanza_set_attribute(item, "name", n);
@@ -314,10 +333,6 @@ bool bc_xmpp_roster_set(const char *jid, const char *name, const char *const *gr
         bc_xmpp_add_text_child(item, "group", g);
         g_free(g);
     }
-    xmpp_stanza_add_child(q, item);
-    xmpp_stanza_release(item);
-    xmpp_stanza_add_child(iq, q);
-    xmpp_stanza_release(q);
     bc_xmpp_iq_send(iq, NULL, IQ_TIMEOUT_MS, on_request_done,
                     req_new(bare, "update the roster item", -1), req_ctx_free);
     xmpp_stanza_release(iq);
@@ -327,22 +342,12 @@ bool bc_xmpp_roster_set(const char *jid, const char *name, const char *const *gr
 
 bool bc_xmpp_roster_remove(const char *jid, GError **err)
 {
-    char *bare = target_bare(jid, err);
+    char *bare = online_target(jid, err);
     if (!bare)
         return false;
-    if (!bc_xmpp_require_online(err)) {
-        g_free(bare);
-        return false;
-    }
-    xmpp_stanza_t *iq = xmpp_iq_new(bc_xctx, "set", NULL);
-    xmpp_stanza_t *q = bc_xmpp_el("query", BC_NS_ROSTER);
-    xmpp_stanza_t *item = bc_xmpp_el("item", NULL);
-    xmpp_stanza_set_attribute(item, "jid", bare);
+    xmpp_stanza_t *item;
+    xmpp_stanza_t *iq = roster_item_iq(bare, &item);
     xmpp_stanza_set_attribute(item, "subscription", "remove");
-    xmpp_stanza_add_child(q, item);
-    xmpp_stanza_release(item);
-    xmpp_stanza_add_child(iq, q);
-    xmpp_stanza_release(q);
     bc_xmpp_iq_send(iq, NULL, IQ_TIMEOUT_MS, on_request_done,
                     req_new(bare, "remove from the roster", -1), req_ctx_free);
     xmpp_stanza_release(iq);
@@ -363,13 +368,9 @@ bool bc_xmpp_subscription(const char *jid, const char *type, GError **err)
                     "unsubscribe, unsubscribed)", type ? type : "");
         return false;
     }
-    char *bare = target_bare(jid, err);
+    char *bare = online_target(jid, err);
     if (!bare)
         return false;
-    if (!bc_xmpp_require_online(err)) {
-        g_free(bare);
-        return false;
-    }
     xmpp_stanza_t *p = xmpp_presence_new(bc_xctx);
     xmpp_stanza_set_type(p, type);
     xmpp_stanza_set_to(p, bare);
@@ -389,13 +390,9 @@ bool bc_xmpp_subscription(const char *jid, const char *type, GError **err)
 
 bool bc_xmpp_block(const char *jid, bool block, GError **err)
 {
-    char *bare = target_bare(jid, err);
+    char *bare = online_target(jid, err);
     if (!bare)
         return false;
-    if (!bc_xmpp_require_online(err)) {
-        g_free(bare);
-        return false;
-    }
     xmpp_stanza_t *iq = xmpp_iq_new(bc_xctx, "set", NULL);
     xmpp_stanza_t *b = bc_xmpp_el(block ? "block" : "unblock", BC_NS_BLOCKING);
     xmpp_stanza_t *item = bc_xmpp_el("item", NULL);
