@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# `make demo`: a private XMPP server on 127.0.0.1 with a small team on it,
-# and backchat opened, logged in, in this terminal.
+# `make demo`: a private XMPP server on 127.0.0.1 with a small support team
+# on it, and backchat opened, logged in, in this terminal.
 #
 #   - Prosody (throw-away config, own ports, self-signed cert) in $STATE/server
-#   - users alice (you), bob, carol, dave with random passwords
-#   - bob and carol are bots (scripts/demo_team.py) that answer messages;
-#     dave is a colleague who is offline
+#   - users alice (you) and eight teammates, bob .. ivan, with random
+#     passwords, in the shared roster groups "Support" (everyone) and
+#     "Escalations" (alice, grace, heidi): mod_groups puts them in everyone's
+#     roster with mutual subscriptions, so presence and PEP flow at once
+#   - the teammates are bots (scripts/demo_team.py, one process): varied
+#     statuses with XEP-0108 activities that change every 20-40 seconds,
+#     and everyone answers messages; Ivan comes online a minute or so in
 #   - backchat with XDG_CONFIG_HOME=$STATE/config XDG_DATA_HOME=$STATE/data
 #     and the server certificate already pinned, so it connects at once
 #
 # $STATE is ${BACKCHAT_DEMO_DIR:-<repo>/.demo}.  Everything the demo starts
 # is stopped again when backchat exits (or on Ctrl-C / SIGTERM).
 # BACKCHAT_DEMO_NOWAIT=1 skips the pause after the banner.
+# BACKCHAT_DEMO_PACE=MIN:MAX sets the seconds between two status changes in
+# the team (default 20:40).
 
 set -euo pipefail
 
@@ -40,18 +46,27 @@ STATE=$(cd "$STATE" && pwd)
 SERVER_DIR=$STATE/server
 TEAM_PID_FILE=$STATE/team.pid
 
+# Running and not a zombie (our own child stays one until it is waited for).
+running() {
+    local st
+    st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    st=${st##*) }
+    [ "${st%% *}" != Z ]
+}
+
 stop_team() {
     local pid
     pid=$(cat "$TEAM_PID_FILE" 2>/dev/null || true)
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
+    if [ -n "$pid" ] && running "$pid" &&
        grep -q demo_team "/proc/$pid/cmdline" 2>/dev/null; then
         kill -TERM "$pid" 2>/dev/null || true
-        for _ in 1 2 3 4 5 6 7 8 9 10; do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.3
+        for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
+            running "$pid" || break
+            sleep 0.2
         done
-        kill -KILL "$pid" 2>/dev/null || true
+        if running "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
     fi
+    if [ -n "$pid" ]; then wait "$pid" 2>/dev/null || true; fi   # our child: reap it
     rm -f "$TEAM_PID_FILE"
 }
 
@@ -76,14 +91,26 @@ stop_team
 stop_server
 rm -rf "$SERVER_DIR"
 
+TEAM="bob carol dave erin frank grace heidi ivan"
+PACE=${BACKCHAT_DEMO_PACE:-20:40}
+[[ $PACE =~ ^[0-9]+:[0-9]+$ ]] || die "BACKCHAT_DEMO_PACE must be MIN:MAX in seconds, like 20:40"
+
 pw() { openssl rand -hex 12; }
-ALICE_PW=$(pw); BOB_PW=$(pw); CAROL_PW=$(pw); DAVE_PW=$(pw)
+ALICE_PW=$(pw)
+USERS="alice:$ALICE_PW"
+BOTS_JSON=""
+for u in $TEAM; do
+    p=$(pw)
+    USERS="$USERS,$u:$p"
+    BOTS_JSON="$BOTS_JSON${BOTS_JSON:+, }\"$u\": \"$p\""
+done
+# The shared roster groups with everyone's full name ("Bob Smith"):
+# demo_team.py knows the team, so it says who is in which group.
+SHARED_GROUPS=$("$PY" "$REPO/scripts/demo_team.py" --groups-spec alice) \
+    || die "scripts/demo_team.py --groups-spec failed"
 
 echo "demo: starting a private XMPP server on 127.0.0.1 ..."
-# One shared roster group, so everyone sees everyone's presence.
-PORT=$("$PY" "$PROSODY_PY" start --dir "$SERVER_DIR" \
-        --users "alice:$ALICE_PW,bob:$BOB_PW,carol:$CAROL_PW,dave:$DAVE_PW" \
-        --groups "Support team=alice,bob,carol,dave") \
+PORT=$("$PY" "$PROSODY_PY" start --dir "$SERVER_DIR" --users "$USERS" --groups "$SHARED_GROUPS") \
     || die "the server did not start; see $SERVER_DIR/prosody.log"
 case $PORT in (''|*[!0-9]*) die "unexpected answer from prosody.py: $PORT";; esac
 CERT=$SERVER_DIR/certs/localhost.crt
@@ -117,12 +144,13 @@ subject=$SUBJECT
 EOF
 chmod 600 "$DATA/backchat/demo/trusted-certs"
 
-# The team.
-PORT=$PORT CERT=$CERT BOB_PW=$BOB_PW CAROL_PW=$CAROL_PW "$PY" -c '
+# The team: one process, one asyncio loop, eight slixmpp clients.
+CERT=$CERT PORT=$PORT PACE=$PACE BOTS_JSON="{$BOTS_JSON}" "$PY" -c '
 import json, os, sys
 e = os.environ
 json.dump({"port": int(e["PORT"]), "cafile": e["CERT"], "user": "alice",
-           "bots": {"bob": e["BOB_PW"], "carol": e["CAROL_PW"]}}, sys.stdout)
+           "pace": [int(x) for x in e["PACE"].split(":")],
+           "bots": json.loads(e["BOTS_JSON"])}, sys.stdout)
 ' > "$STATE/team.json"
 chmod 600 "$STATE/team.json"
 "$PY" "$REPO/scripts/demo_team.py" --team "$STATE/team.json" \
@@ -131,14 +159,27 @@ echo $! > "$TEAM_PID_FILE"
 
 cat <<EOF
 
-  backchat demo — you are alice@localhost on a private server (port $PORT).
-  bob and carol are online and answer; dave is offline.
+  backchat demo: you are alice@localhost (Alice Carter), lead of a support
+  team, on a private server (port $PORT).  The buddy list on the right shows
+  your team, in the roster groups "Support" and "Escalations":
+
+    Bob, Grace   available          Carol  On a Call       Dave  At Lunch
+    Erin         In a Meeting       Frank  Training        Heidi off shift (xa)
+    Ivan         offline; he starts his shift in a minute or so
+
+  Every ${PACE%%:*}-${PACE#*:} seconds someone's status changes (a call ends, the next one
+  comes in, lunch, a coffee break), and everyone answers messages.
 
   Things to try:
-    /msg bob@localhost hi     send bob a message (he answers)
-    Alt-2 (or /win 2)         switch to the second tab; Alt-1 back to the console
-    /help                     all the commands
-    /quit                     leave (the demo server stops with it)
+    /board                    the team board: everyone, live, with counts per status
+    /board Support            one group only
+    /status lunch 30m         At Lunch for 30 minutes, then back by itself
+    F1 .. F6                  Available, At Lunch, Busy, In a Meeting, Training, On a Call
+    /roster                   the roster with statuses and activities
+    Alt-Up/Down, Alt-Enter    pick someone in the buddy list, open the chat
+    /info bob@localhost       resources, client, activity, time in status
+    /msg bob@localhost hi     Bob answers; Alt-2 switches to his tab, Alt-1 back
+    /help, /quit              all the commands; leave (the demo server stops too)
 
   Demo state: $STATE
 

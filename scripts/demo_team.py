@@ -1,42 +1,124 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The demo team: bob and carol, two friendly bots on the demo server.
+"""The demo team: eight support colleagues on the demo server.
 
     demo_team.py --team STATE/team.json [--log STATE/team.log]
+    demo_team.py --groups-spec      # the shared roster groups, for prosody.py
 
 team.json (written by scripts/demo.sh, mode 0600):
     {"port": 12345, "cafile": ".../localhost.crt", "user": "alice",
-     "bots": {"bob": "password", "carol": "password"}}
+     "bots": {"bob": "password", "carol": "password", ...},
+     "pace": [20, 40]}                                  # optional
 
-Both bots stay online and answer every chat message with a short reply
-that quotes it.  Bob greets the user a few seconds after she comes online.
-Stops cleanly on SIGTERM or SIGINT.
+A small call-center team that lives: everyone starts in a different state
+(available, on a call, at lunch, in a meeting, in training, extended away;
+Ivan is offline and starts his shift a little later), and every 20-40
+seconds (team.json "pace") one of them changes state the way people do:
+a call ends, the next call comes in, someone goes to lunch and comes back.
+Each state is a presence (show + status text, "On a Call") and an XEP-0108
+user activity published over PEP (talking/on_the_phone), so a client that
+asks for activity notifications (+notify, XEP-0115 caps) sees both.
+
+Everyone answers chat messages in a way that fits their state; Bob greets
+the user a few seconds after she comes online.  All bots are slixmpp
+clients on one asyncio loop in this one process.  Stops cleanly (closing
+every stream, within about two seconds) on SIGTERM, SIGINT or SIGHUP.
 """
 
 import argparse
+import asyncio
 import json
 import logging
-import os
+import random
 import signal
 import sys
-import threading
 import time
+import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
-
-from peer import Peer, PeerError  # noqa: E402
+import slixmpp
 
 DOMAIN = "localhost"
 GREETING = "Hi! Ping me here if you need a hand with a ticket."
 GREETING_DELAY = 3.0      # seconds after the user comes online
 REPLY_DELAY = 1.2         # a person takes a moment to type
+PACE = (20.0, 40.0)       # seconds between two status changes in the team
+IVAN_AT_CHANGE = 2        # Ivan starts his shift with the team's 2nd change
+MIN_IN_STATE = 45.0       # nobody changes again sooner than this (or than
+                          # twice the shortest pace, if that is less)
+RETRY = (2.0, 30.0)       # reconnect back-off, first and longest
 
+# Shared roster groups (mod_groups): the user is in both, so her roster
+# arrives with everyone in it and subscriptions are mutual.
+USER_NAME = "Alice Carter"
+GROUPS = ("Support", "Escalations")
+
+# name, roster name, groups, state at start
+TEAM = [
+    ("bob", "Bob Smith", ("Support",), "available"),
+    ("carol", "Carol Jones", ("Support",), "call"),
+    ("dave", "Dave Miller", ("Support",), "lunch"),
+    ("erin", "Erin Garcia", ("Support",), "meeting"),
+    ("frank", "Frank Wilson", ("Support",), "training"),
+    ("grace", "Grace Lee", ("Support", "Escalations"), "available"),
+    ("heidi", "Heidi Brown", ("Support", "Escalations"), "xa"),
+    ("ivan", "Ivan Petrov", ("Support",), "offline"),
+]
+
+# state -> presence show, status text, activity (general, specific, text)
+STATES = {
+    "available": (None, None, None),
+    "call": ("dnd", "On a Call", ("talking", "on_the_phone", None)),
+    "lunch": ("away", "At Lunch", ("eating", "having_lunch", None)),
+    "break": ("away", "Coffee Break", ("drinking", "having_coffee", None)),
+    "meeting": ("dnd", "In a Meeting", ("working", "in_a_meeting", None)),
+    "training": ("dnd", "Training", ("working", None, "Training")),
+    "xa": ("xa", "Off shift", None),
+    "offline": (None, None, None),
+}
+# Away from the keyboard in these: presence carries XEP-0319 <idle since/>.
+IDLE_STATES = {"lunch", "break", "xa"}
+# Idle at the start: since how many minutes ago.
+ALREADY = {"lunch": 20, "xa": 95}
+NS_IDLE = "urn:xmpp:idle:1"
+
+# Where a state goes next, with weights.  "lunch" only once a day.
+NEXT = {
+    "available": [("call", 6), ("break", 2), ("lunch", 2), ("meeting", 1), ("training", 1)],
+    "call": [("available", 5), ("call", 1)],         # back to back calls happen
+    "lunch": [("available", 1)],
+    "break": [("available", 1)],
+    "meeting": [("available", 3), ("call", 1)],
+    "training": [("available", 1)],
+    "xa": [("available", 1)],
+}
+# How likely someone in this state is the next to change (calls are short,
+# lunches are not, the one off shift mostly stays off).
+URGENCY = {"call": 4, "break": 3, "available": 3, "meeting": 2, "lunch": 2,
+           "training": 1, "xa": 0.5}
+
+# Replies: Bob and Carol as before; everyone else by state.
 REPLIES = {
     "bob": "Got it: \u201c{text}\u201d \u2014 I'll check the queue.",
-    "carol": "Thanks! \u201c{text}\u201d \u2014 noted, I'll get back to you after my call.",
 }
-DEFAULT_REPLY = "You said: \u201c{text}\u201d \u2014 on it."
+CAROL_REPLY = "Thanks! \u201c{text}\u201d \u2014 noted, {rest}"
+CAROL_REST = {"call": "I'll get back to you after my call.",
+              "lunch": "I'll get back to you after lunch.",
+              "break": "I'll get back to you after my break.",
+              "meeting": "I'll get back to you after this meeting.",
+              "training": "I'll get back to you after the training.",
+              "xa": "I'll get back to you tomorrow morning.",
+              "available": "I'll take a look now."}
+STATE_REPLIES = {
+    "available": "Sure \u2014 \u201c{text}\u201d. Give me a minute.",
+    "call": "On a call right now; I'll answer \u201c{text}\u201d when I'm off.",
+    "lunch": "At lunch, back soon \u2014 saw \u201c{text}\u201d.",
+    "break": "On a coffee break, back in ten. (\u201c{text}\u201d)",
+    "meeting": "In a meeting; I'll get back to you about \u201c{text}\u201d.",
+    "training": "In training until the break \u2014 I'll read \u201c{text}\u201d then.",
+    "xa": "I'm off shift \u2014 please ask someone on the Support board.",
+}
 
 log = logging.getLogger("demo_team")
 
@@ -46,94 +128,315 @@ def quote(text, limit=120):
     return text if len(text) <= limit else text[:limit - 1] + "\u2026"
 
 
+def groups_spec(user):
+    """'Support=alice=Alice Carter,bob=Bob Smith,...;Escalations=...' for
+    tests/integration/prosody.py --groups."""
+    out = []
+    for g in GROUPS:
+        members = ["%s=%s" % (user, USER_NAME)]
+        members += ["%s=%s" % (n, full) for n, full, gs, _ in TEAM if g in gs]
+        out.append("%s=%s" % (g, ",".join(members)))
+    return ";".join(out)
+
+
 class Bot:
-    def __init__(self, name, password, team):
-        self.name = name
-        self.password = password
+    def __init__(self, team, name, full, password, state):
         self.team = team
-        self.user_jid = "%s@%s" % (team["user"], DOMAIN)
+        self.name = name
+        self.full = full
+        self.password = password
+        self.state = state
+        # Everyone has been in their state for a while when the demo starts,
+        # so the first change can be anyone's.
+        self.since = time.monotonic() - 3600
+        self.idle_since = None            # datetime, in IDLE_STATES
+        if state in IDLE_STATES:
+            self.idle_since = (datetime.now(timezone.utc)
+                               - timedelta(minutes=ALREADY.get(state, 0)))
+        self.had_lunch = state == "lunch"
+        self.xmpp = None
+        self.online = False           # a session is up
+        self.want_online = state != "offline"
+        self.published = None         # the activity last published
+        self.retry = RETRY[0]
+        self.retry_timer = None
         self.greeted = False
-        self.peer = None
 
+    # -- connection ----------------------------------------------------------
     def connect(self):
-        self.peer = Peer("%s@%s" % (self.name, DOMAIN), self.password,
-                         self.team["port"], cafile=self.team["cafile"],
-                         resource="desk", on_message=self.on_message,
-                         on_presence=self.on_presence)
-        self.peer.start(timeout=15)
-        log.info("%s is online", self.name)
-
-    # Both callbacks run on the peer's own asyncio loop.
-    def on_message(self, peer, msg):
-        if msg.type not in ("chat", "normal") or msg.sender_bare == peer.bare:
+        if self.retry_timer is not None:
+            self.retry_timer.cancel()
+            self.retry_timer = None
+        if self.xmpp is not None or self.team.stopping:
             return
-        reply = REPLIES.get(self.name, DEFAULT_REPLY).format(text=quote(msg.body))
-        log.info("%s got %r from %s", self.name, msg.body, msg.sender)
-        peer.loop.call_later(REPLY_DELAY, self._send, msg.sender_bare, reply)
+        x = slixmpp.ClientXMPP("%s@%s/desk" % (self.name, DOMAIN), self.password)
+        x.loop = self.team.loop
+        x.ca_certs = Path(self.team.cafile)
+        # A few bots on one loop: keep each one small.
+        for plugin in ("xep_0030", "xep_0115", "xep_0163", "xep_0108"):
+            x.register_plugin(plugin)
+        x.register_plugin("xep_0092", {"software_name": "backchat demo team (slixmpp)",
+                                       "version": slixmpp.__version__})
+        x.roster.auto_authorize = True
+        x.roster.auto_subscribe = False
+        async def session_start(_event, x=x):       # a coroutine function, for slixmpp
+            await self.on_session_start(x)
+        x.add_event_handler("session_start", session_start)
+        x.add_event_handler("message", self.on_message)
+        x.add_event_handler("presence_available", self.on_presence_available)
+        # Events may come late from a stream already given up: the
+        # handlers check that x is still the current one.
+        x.add_event_handler("disconnected", lambda _e, x=x: self.on_gone(x, "disconnected"))
+        x.add_event_handler("connection_failed", lambda e, x=x: self.on_gone(x, e))
+        x.add_event_handler("failed_auth", lambda _e, x=x: self.on_gone(x, "failed auth"))
+        self.xmpp = x
+        x.connect(address=("127.0.0.1", self.team.port), force_starttls=True)
 
-    def on_presence(self, peer, item):
-        sender, ptype = item
+    async def on_session_start(self, x):
+        if self.xmpp is not x:
+            return
+        self.online = True
+        self.retry = RETRY[0]
+        log.info("%s is online (%s)", self.name, self.state)
+        try:
+            await x.get_roster(timeout=10)
+        except Exception as e:                      # noqa: BLE001
+            log.warning("%s: roster: %s", self.name, e)
+        if self.xmpp is x:
+            await self.apply()
+
+    def on_gone(self, x, why):
+        """The stream x ended or could not start; reconnect if wanted."""
+        if self.xmpp is not x:
+            return
+        was = self.online
+        self.online = False
+        self.xmpp = None
+        if why != "disconnected":
+            # slixmpp would retry by itself after a failed attempt; this
+            # stream is given up, a new one is made below.
+            x.cancel_connection_attempt()
+            x.abort()
+        if self.team.stopping or not self.want_online:
+            return
+        log.warning("%s %s (%s); reconnecting in %.0f s", self.name,
+                    "lost the connection" if was else "could not connect", why, self.retry)
+        if self.retry_timer is None:
+            self.retry_timer = self.team.loop.call_later(self.retry, self.connect)
+            self.retry = min(self.retry * 2, RETRY[1])
+
+    async def disconnect(self, wait=1.0):
+        x = self.xmpp
+        if x is None:
+            return
+        try:
+            if self.online:
+                x.send_presence(ptype="unavailable")
+            await asyncio.wait_for(x.disconnect(wait=wait), wait + 0.5)
+        except Exception:                           # noqa: BLE001
+            x.abort()
+        if self.xmpp is x:
+            self.xmpp = None
+            self.online = False
+
+    # -- status --------------------------------------------------------------
+    async def apply(self):
+        """Send the presence and the activity of the current state."""
+        x = self.xmpp
+        if not self.online or x is None:
+            return
+        show, status, activity = STATES[self.state]
+        pres = x.make_presence(pshow=show, pstatus=status)
+        if self.idle_since is not None:
+            pres.xml.append(ET.Element("{%s}idle" % NS_IDLE, since=self.idle_since
+                                       .strftime("%Y-%m-%dT%H:%M:%SZ")))
+        pres.send()
+        if activity == self.published:
+            return
+        try:
+            if activity:
+                general, specific, text = activity
+                fut = x["xep_0108"].publish_activity(general, specific, text)
+            else:
+                fut = x["xep_0108"].stop()              # empty <activity/>
+            await asyncio.wait_for(fut, 10)
+            self.published = activity
+        except Exception as e:                      # noqa: BLE001
+            log.warning("%s: could not publish the activity: %s", self.name, e)
+
+    async def change(self, state):
+        old, self.state = self.state, state
+        self.since = time.monotonic()
+        if state == "lunch":
+            self.had_lunch = True
+        if state not in IDLE_STATES:
+            self.idle_since = None
+        elif old not in IDLE_STATES:
+            self.idle_since = datetime.now(timezone.utc)
+        log.info("%s: %s -> %s", self.name, old, state)
+        if state == "offline":
+            self.want_online = False
+            await self.disconnect()
+        elif old == "offline" or not self.online:
+            self.want_online = True
+            self.connect()                      # apply() runs on session start
+        else:
+            await self.apply()
+
+    def next_states(self):
+        out = NEXT.get(self.state, [])
+        if self.had_lunch:
+            out = [(s, w) for s, w in out if s != "lunch"]
+        return out
+
+    # -- chat ----------------------------------------------------------------
+    def reply_for(self, text):
+        text = quote(text)
+        if self.name in REPLIES:
+            return REPLIES[self.name].format(text=text)
+        if self.name == "carol":
+            return CAROL_REPLY.format(text=text, rest=CAROL_REST.get(
+                self.state, CAROL_REST["available"]))
+        return STATE_REPLIES.get(self.state, STATE_REPLIES["available"]).format(text=text)
+
+    def on_message(self, msg):
+        if msg["type"] not in ("chat", "normal") or not msg["body"]:
+            return
+        sender = msg["from"].bare
+        user, _, domain = sender.partition("@")
+        if domain != DOMAIN or user in self.team.bots:  # no bot-to-bot chatter
+            return
+        log.info("%s got %r from %s", self.name, msg["body"], msg["from"])
+        self.team.loop.call_later(REPLY_DELAY, self.send, sender, self.reply_for(msg["body"]))
+
+    def on_presence_available(self, pres):
         if self.name != "bob" or self.greeted:
             return
-        if sender.split("/", 1)[0] == self.user_jid and ptype == "available":
+        if pres["from"].bare == self.team.user_jid:
             self.greeted = True
-            log.info("%s sees %s online; greeting soon", self.name, sender)
-            peer.loop.call_later(GREETING_DELAY, self._send, self.user_jid, GREETING)
+            log.info("%s sees %s online; greeting soon", self.name, pres["from"])
+            self.team.loop.call_later(GREETING_DELAY, self.send, self.team.user_jid, GREETING)
 
-    def _send(self, to, body):
-        try:
-            self.peer.send(to, body)
-            log.info("%s -> %s: %s", self.name, to, body)
-        except PeerError as e:
-            log.warning("%s could not send: %s", self.name, e)
+    def send(self, to, body):
+        if not self.online or self.xmpp is None:
+            log.warning("%s is offline; not sending to %s", self.name, to)
+            return
+        self.xmpp.send_message(mto=to, mbody=body, mtype="chat")
+        log.info("%s -> %s: %s", self.name, to, body)
+
+
+class Team:
+    def __init__(self, cfg, loop):
+        self.loop = loop
+        self.port = int(cfg["port"])
+        self.cafile = cfg["cafile"]
+        self.user_jid = "%s@%s" % (cfg.get("user", "alice"), DOMAIN)
+        pace = cfg.get("pace") or PACE
+        self.pace = (float(pace[0]), float(pace[1]))
+        self.stopping = False
+        self.stopped = asyncio.Event()
+        pws = cfg["bots"]
+        self.bots = {}
+        for name, full, _groups, state in TEAM:
+            if name in pws:
+                self.bots[name] = Bot(self, name, full, pws[name], state)
+        self.changes = 0
+        self.rng = random.Random()
+
+    def pick(self):
+        """Who changes next, and to what."""
+        now = time.monotonic()
+        cands = []
+        for b in self.bots.values():
+            if b.state == "offline" or not b.next_states():
+                continue
+            if now - b.since < min(MIN_IN_STATE, self.pace[0] * 2):
+                continue
+            cands.append((b, URGENCY.get(b.state, 1)))
+        if not cands:
+            return None, None
+        bot = self.rng.choices([b for b, _ in cands], [w for _, w in cands])[0]
+        nxt = bot.next_states()
+        state = self.rng.choices([s for s, _ in nxt], [w for _, w in nxt])[0]
+        return bot, state
+
+    async def life(self):
+        while not self.stopping:
+            try:
+                await asyncio.wait_for(self.stopped.wait(),
+                                       self.rng.uniform(*self.pace))
+                return
+            except asyncio.TimeoutError:
+                pass
+            self.changes += 1
+            ivan = self.bots.get("ivan")
+            if ivan and ivan.state == "offline" and self.changes >= IVAN_AT_CHANGE:
+                bot, state = ivan, "available"
+            else:
+                bot, state = self.pick()
+            if bot is None:
+                continue
+            try:
+                await bot.change(state)
+            except Exception:                       # noqa: BLE001
+                log.exception("%s: could not change to %s", bot.name, state)
+
+    async def run(self):
+        for b in self.bots.values():
+            if b.want_online:
+                b.connect()
+        life = asyncio.ensure_future(self.life())
+        await self.stopped.wait()
+        self.stopping = True
+        life.cancel()
+        bye = [asyncio.ensure_future(b.disconnect(wait=1.0)) for b in self.bots.values()]
+        if bye:
+            await asyncio.wait(bye, timeout=2.0)
+        for b in self.bots.values():
+            if b.xmpp is not None:
+                b.xmpp.abort()
 
     def stop(self):
-        if self.peer is not None:
-            self.peer.stop(timeout=3)
+        if not self.stopped.is_set():
+            log.info("stopping")
+            self.stopped.set()
 
 
 def main():
-    ap = argparse.ArgumentParser(description="backchat demo bots")
-    ap.add_argument("--team", required=True, help="team.json written by demo.sh")
+    ap = argparse.ArgumentParser(description="backchat demo team")
+    ap.add_argument("--team", help="team.json written by demo.sh")
     ap.add_argument("--log", help="log file (default: stderr)")
+    ap.add_argument("--groups-spec", metavar="USER", nargs="?", const="alice",
+                    help="print the shared roster groups for prosody.py --groups")
+    ap.add_argument("--debug", action="store_true", help="log the XML too")
     a = ap.parse_args()
+    if a.groups_spec:
+        print(groups_spec(a.groups_spec))
+        return 0
+    if not a.team:
+        ap.error("--team is required")
 
-    logging.basicConfig(filename=a.log, level=logging.INFO,
+    logging.basicConfig(filename=a.log, level=logging.DEBUG if a.debug else logging.INFO,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if not a.debug:
+        logging.getLogger("slixmpp").setLevel(logging.WARNING)
     with open(a.team) as f:
-        team = json.load(f)
+        cfg = json.load(f)
 
-    stop = threading.Event()
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    team = Team(cfg, loop)
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, lambda *_: stop.set())
-
-    bots = [Bot(name, pw, team) for name, pw in team["bots"].items()]
+        loop.add_signal_handler(sig, team.stop)
     try:
-        for bot in bots:
-            for attempt in range(5):
-                try:
-                    bot.connect()
-                    break
-                except PeerError as e:
-                    log.warning("%s: %s (attempt %d)", bot.name, e, attempt + 1)
-                    if stop.wait(1.0):
-                        return 0
-            else:
-                log.error("%s could not connect; giving up", bot.name)
-                return 1
-        while not stop.wait(1.0):
-            for bot in bots:
-                if bot.peer is not None and not bot.peer.connected:
-                    log.warning("%s lost its connection", bot.name)
-                    bot.stop()
-                    try:
-                        bot.connect()
-                    except PeerError as e:
-                        log.warning("%s: reconnect failed: %s", bot.name, e)
-                        time.sleep(1)
+        loop.run_until_complete(team.run())
     finally:
-        for bot in bots:
-            bot.stop()
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for t in pending:
+            t.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.wait(pending, timeout=0.5))
+        loop.close()
         log.info("team stopped")
     return 0
 

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """`make demo` end to end: scripts/demo.sh in tmux, the way a new user
-meets backchat.  Checks that it opens logged in, the team answers, and
-/quit stops everything the demo started."""
+meets backchat.  Checks that it opens logged in, the team answers, the
+team's shared roster arrives, and /quit stops everything the demo started."""
 
 import json
 import os
@@ -44,15 +44,32 @@ def test_demo():
         t.start()
         t.wait_for(state_re("connected"), timeout=30, region="status")
         # Bob greets a few seconds after alice is online.
-        t.wait_for(re.compile(r"(?<![\w:])2:[Bb]ob\(1\)"), timeout=20, region="status")
+        t.wait_for(re.compile(r"(?<![\w:])2:(?:[Bb]ob|Bob Smith)\(1\)"), timeout=20, region="status")
         t.send_keys("M-2")
         t.wait_for("Ping me here if you need a hand with a ticket", timeout=5, region="view")
 
         t.type_line("/msg carol@localhost can you take the 10:30 call?")
         t.wait_for(re.compile(r"(?<![\w:])3:[Cc]arol\b"), timeout=5, region="status")
         t.send_keys("M-3")
-        t.wait_for(re.compile(r"[Cc]arol: Thanks! .can you take the 10:30 call\?."),
+        t.wait_for(re.compile(r"[Cc]arol(?: Jones)?: Thanks! .can you take the 10:30 call\?."),
                    timeout=10, region="view")
+
+        # The demo team is in alice's roster (shared groups): /roster lists
+        # at least six of the eight teammates, and some of them are busy
+        # (their statuses change over time, so any of the busy ones).
+        t.send_keys("M-1")
+        deadline = time.monotonic() + 15
+        while True:
+            t.type_line("/roster")
+            try:
+                t.wait_for(re.compile(r"Roster: ([6-9]|\d{2,}) contacts"), timeout=3,
+                           region="view")
+                break
+            except AssertionError:
+                if time.monotonic() > deadline:
+                    raise
+        t.wait_for(re.compile(r"On a Call|At Lunch|In a Meeting|Training|Coffee Break"),
+                   timeout=5, region="view")
 
         with open(server_state) as f:
             server_pid = json.load(f)["pid"]
