@@ -187,9 +187,18 @@ static void complete_kind(GPtrArray *out, bc_complete_kind kind, const char *pre
         GPtrArray *j = bc_known_jids();
         for (guint i = 0; j && i < j->len; i++)
             add_if_prefix(out, j->pdata[i], prefix, NULL);
+        /* A contact's name completes to its JID: "Bob" -> bob@example.org. */
+        char *folded = g_utf8_casefold(prefix, -1);
         GPtrArray *r = bc_roster_sorted();
-        for (guint i = 0; i < r->len; i++)
-            add_if_prefix(out, ((bc_contact *)r->pdata[i])->jid, prefix, NULL);
+        for (guint i = 0; i < r->len; i++) {
+            bc_contact *c = r->pdata[i];
+            add_if_prefix(out, c->jid, prefix, NULL);
+            char *name = g_utf8_casefold(bc_contact_display(c), -1);
+            if (*folded && g_str_has_prefix(name, folded))
+                add_if_prefix(out, c->jid, "", NULL);
+            g_free(name);
+        }
+        g_free(folded);
         break;
     }
     case BC_COMPLETE_GROUP: {

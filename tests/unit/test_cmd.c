@@ -20,6 +20,7 @@
 #include "backchat/core.h"
 #include "backchat/paths.h"
 #include "backchat/pins.h"
+#include "backchat/roster.h"
 #include "backchat/session.h"
 
 /* ---- fixture: temp XDG dirs, conversations, an empty session ------------ */
@@ -67,6 +68,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
+    bc_roster_free();
     fixture *f = *state;
     /* An unanswered prompt owns its data: cancel it. */
     while (bc_prompt_pending())
@@ -430,6 +432,11 @@ static void test_complete_jids(void **state)
     expect_complete("/msg bo", 5, (const char *const[]){"bob@example.org", NULL});
     expect_complete("/msg ", 5,
                     (const char *const[]){"barbara@example.org", "bob@example.org", NULL});
+    /* A roster name completes to the contact's JID, in any case. */
+    const char *const groups[] = {NULL};
+    bc_roster_item("carl@example.net", "Robert Smith", groups, BC_SUB_BOTH, false);
+    expect_complete("/msg Rob", 5, (const char *const[]){"carl@example.net", NULL});
+    expect_complete("/msg rob", 5, (const char *const[]){"carl@example.net", NULL});
 }
 
 static void test_complete_accounts(void **state)
