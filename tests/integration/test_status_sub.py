@@ -104,3 +104,28 @@ def test_subscription_round_trip(server, home, app, peers):
     app.wait_for("You no longer follow carol@localhost's presence", timeout=5, region="view")
     roster_shows(app, "carol@localhost", ["offline"], timeout=10)
     app.assert_alive()
+
+
+def test_preset_key_seen_by_peer(server, home, app, peers):
+    bob = pep_peer(server, peers, "bob")
+    befriend(peers, bob)
+    connect(app, server, home)
+    bob.wait(lambda: [d for d in bob.details if d[0] == ALICE_FULL and d[1] == "available"],
+             "alice online")
+    # F6 is "On a Call": busy, with the activity talking/on_the_phone.
+    n, na = len(bob.details), len(bob.activities)
+    app.send_keys("F6")
+    app.wait_for("On a Call", timeout=5, region="status")
+    got = bob.wait(lambda: [d for d in bob.details[n:] if d[0] == ALICE_FULL and
+                            d[2] == "dnd"], "dnd presence after F6")
+    assert got[-1][3] == "On a Call", got
+    act = bob.wait(lambda: [a for a in bob.activities[na:] if a[0] == ALICE and
+                            a[1] == "talking"], "talking activity after F6")
+    assert act[-1][2] == "on_the_phone", act
+    # F1 brings back plain available, with the activity cleared.
+    n, na = len(bob.details), len(bob.activities)
+    app.send_keys("F1")
+    bob.wait(lambda: [d for d in bob.details[n:] if d[0] == ALICE_FULL and
+                      d[1] == "available" and not d[2]], "available after F1")
+    bob.wait(lambda: [a for a in bob.activities[na:] if a[0] == ALICE and a[1] is None],
+             "cleared activity after F1")
