@@ -16,6 +16,7 @@
 
 #include "backchat/account.h"
 #include "backchat/paths.h"
+#include "tmpdir.h"
 
 /* ---- fixture: one private temp dir per test ---------------------------- */
 
@@ -24,35 +25,15 @@ typedef struct {
     char *path; /* dir/accounts */
 } fixture;
 
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
-
-static void rm_rf(const char *dir)
-{
-    if (dir)
-        nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 static int setup(void **state)
 {
     fixture *f = g_new0(fixture, 1);
-    f->dir = g_dir_make_tmp("bc-account-XXXXXX", NULL);
+    f->dir = bc_test_tmp_xdg("bc-account-XXXXXX");
     if (!f->dir) {
         g_free(f);
         return -1;
     }
-    char *cfg = g_build_filename(f->dir, "config", NULL);
-    char *data = g_build_filename(f->dir, "data", NULL);
-    g_setenv("XDG_CONFIG_HOME", cfg, TRUE);
-    g_setenv("XDG_DATA_HOME", data, TRUE);
-    g_free(cfg);
-    g_free(data);
-    bc_paths_reset();
     f->path = g_build_filename(f->dir, "accounts", NULL);
     *state = f;
     return 0;
@@ -61,7 +42,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    rm_rf(f->dir);
+    bc_test_rm_rf(f->dir);
     bc_paths_reset();
     g_free(f->path);
     g_free(f->dir);

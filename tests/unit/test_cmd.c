@@ -22,6 +22,7 @@
 #include "backchat/pins.h"
 #include "backchat/roster.h"
 #include "backchat/session.h"
+#include "tmpdir.h"
 
 /* ---- fixture: temp XDG dirs, conversations, an empty session ------------ */
 
@@ -30,31 +31,18 @@ typedef struct {
     char *accounts; /* the accounts file */
 } fixture;
 
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
 
 static int setup(void **state)
 {
     fixture *f = g_new0(fixture, 1);
-    f->dir = g_dir_make_tmp("bc-cmd-XXXXXX", NULL);
+    f->dir = bc_test_tmp_xdg("bc-cmd-XXXXXX");
     if (!f->dir) {
         g_free(f);
         return -1;
     }
-    char *cfg = g_build_filename(f->dir, "config", NULL);
-    char *data = g_build_filename(f->dir, "data", NULL);
-    g_setenv("XDG_CONFIG_HOME", cfg, TRUE);
-    g_setenv("XDG_DATA_HOME", data, TRUE);
-    g_free(cfg);
-    g_free(data);
-    bc_paths_reset();
     f->accounts = bc_paths_accounts_file();
-    bc_convs_init(100);
+    /* Room for /help's whole list and what follows it in the console. */
+    bc_convs_init(1000);
     GError *err = NULL;
     if (!bc_session_load_accounts(&err)) {
         fprintf(stderr, "load accounts: %s\n", err ? err->message : "?");
@@ -76,7 +64,7 @@ static int teardown(void **state)
     bc_core_close_log();
     bc_session_free();
     bc_convs_free();
-    nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    bc_test_rm_rf(f->dir);
     bc_paths_reset();
     g_free(f->accounts);
     g_free(f->dir);

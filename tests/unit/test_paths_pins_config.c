@@ -18,6 +18,7 @@
 #include "backchat/config.h"
 #include "backchat/paths.h"
 #include "backchat/pins.h"
+#include "tmpdir.h"
 
 /* ---- fixture: one private temp dir per test ---------------------------- */
 
@@ -27,19 +28,6 @@ typedef struct {
     char *data_home;   /* dir/data (not created) */
 } fixture;
 
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
-
-static void rm_rf(const char *dir)
-{
-    if (dir)
-        nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 static int setup(void **state)
 {
@@ -62,7 +50,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     bc_config_free();
-    rm_rf(f->dir);
+    bc_test_rm_rf(f->dir);
     bc_paths_reset();
     g_free(f->config_home);
     g_free(f->data_home);

@@ -22,6 +22,7 @@
 #include "backchat/paths.h"
 #include "backchat/presence.h"
 #include "backchat/status.h"
+#include "tmpdir.h"
 
 /* ---- a monotonic clock the tests can move forward ---------------------- */
 
@@ -97,30 +98,16 @@ typedef struct {
     char *config_file;
 } fixture;
 
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
 
 static int setup(void **state)
 {
     skew_ms = 0;
     fixture *f = g_new0(fixture, 1);
-    f->dir = g_dir_make_tmp("bc-status-XXXXXX", NULL);
+    f->dir = bc_test_tmp_xdg("bc-status-XXXXXX");
     if (!f->dir) {
         g_free(f);
         return -1;
     }
-    char *cfg = g_build_filename(f->dir, "cfg", NULL);
-    char *data = g_build_filename(f->dir, "data", NULL);
-    g_setenv("XDG_CONFIG_HOME", cfg, TRUE);
-    g_setenv("XDG_DATA_HOME", data, TRUE);
-    g_free(cfg);
-    g_free(data);
-    bc_paths_reset();
     f->config_file = bc_paths_config_file();
     bc_convs_init(1000);
     bc_loop_init();
@@ -142,7 +129,7 @@ static int teardown(void **state)
     bc_convs_free();
     g_ptr_array_free(pubs, TRUE);
     pubs = NULL;
-    nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    bc_test_rm_rf(f->dir);
     bc_paths_reset();
     g_free(f->config_file);
     g_free(f->dir);
