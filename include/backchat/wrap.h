@@ -13,10 +13,11 @@ typedef struct bc_wrap_row {
     size_t start, len;  /* byte range in the text, trailing spaces excluded */
 } bc_wrap_row;
 
-/* Splits `text` (one line, no newlines) into rows of at most `width`
+/* Splits `text` into rows of at most `width`
  * columns, breaking after spaces; a word longer than a row is broken
  * between characters (never inside one). The first row may be narrower
- * (`first_width`). Returns the number of rows written to `rows` (at most
+ * (`first_width`). A newline always ends a row (an empty line is an
+ * empty row). Returns the number of rows written to `rows` (at most
  * `max`); always at least 1 for non-empty or empty text. */
 size_t bc_wrap(const char *text, int first_width, int width, bc_wrap_row *rows, size_t max);
 

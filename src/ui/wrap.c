@@ -75,7 +75,17 @@ size_t bc_wrap(const char *text, int first_width, int width, bc_wrap_row *rows, 
         size_t i = pos, last_break = 0;
         bool have_break = false;
         int used = 0;
-        while (i < n) {
+        /* A newline ends the row; the next row starts after it. */
+        const char *nl = memchr(text + pos, '\n', n - pos);
+        size_t seg = nl ? (size_t)(nl - text) : n;
+        if (seg == pos) {
+            rows[count].start = pos;
+            rows[count].len = 0;
+            count++;
+            pos++;
+            continue;
+        }
+        while (i < seg) {
             int c;
             size_t k = next_char(text + i, n - i, &c);
             if (used + c > limit)
@@ -88,8 +98,8 @@ size_t bc_wrap(const char *text, int first_width, int width, bc_wrap_row *rows, 
             }
         }
         size_t end;
-        if (i >= n) {
-            end = n;
+        if (i >= seg) {
+            end = seg;
         } else if (text[i] == ' ') {
             /* The row is full right before a space: break there. */
             end = i;
@@ -98,7 +108,7 @@ size_t bc_wrap(const char *text, int first_width, int width, bc_wrap_row *rows, 
         } else if (i == pos) {
             /* Not even one character fits (a wide one in one column). */
             int c;
-            end = pos + next_char(text + pos, n - pos, &c);
+            end = pos + next_char(text + pos, seg - pos, &c);
         } else {
             end = i;
         }
@@ -109,8 +119,12 @@ size_t bc_wrap(const char *text, int first_width, int width, bc_wrap_row *rows, 
         rows[count].len = len;
         count++;
         pos = end;
+        if (end == seg && nl) {
+            pos = seg + 1; /* past the newline */
+            continue;
+        }
         /* A row never starts with the spaces it broke on. */
-        while (pos < n && text[pos] == ' ' && count > 0 && end != n)
+        while (pos < seg && text[pos] == ' ' && end != n)
             pos++;
     }
     return count;

@@ -64,11 +64,13 @@ static void check_greedy(const char *text, int first_width, int width, const bc_
         size_t s = rows[r].start, e = s + rows[r].len, s2 = rows[r + 1].start;
         int limit = r == 0 ? first_width : width;
         size_t upto;
+        if (e < n && text[e] == '\n')
+            continue; /* the row ended at a newline, not for lack of room */
         if (s2 == e) {
             upto = (size_t)(g_utf8_next_char(text + s2) - text);
         } else {
             upto = s2;
-            while (upto < n && text[upto] != ' ')
+            while (upto < n && text[upto] != ' ' && text[upto] != '\n')
                 upto++;
         }
         if (bc_str_width(text + s, (long)(upto - s)) <= limit) {
@@ -101,9 +103,15 @@ static size_t check_wrap_rows(const char *text, int first_width, int width, bool
         if (s < prev_end || s + l > n)
             fail_msg("\"%s\" (%d/%d): row %zu [%zu,+%zu) out of order/range", text,
                      first_width, width, r, s, l);
-        /* Only spaces were dropped between rows. */
+        /* Only spaces were dropped between rows, and at most the one
+         * newline that ended the previous row. */
+        size_t newlines = 0;
         for (size_t i = prev_end; i < s; i++)
-            if (text[i] != ' ')
+            if (text[i] == '\n' && ++newlines > 1)
+                fail_msg("\"%s\" (%d/%d): newline %zu swallowed before row %zu", text,
+                         first_width, width, i, r);
+        for (size_t i = prev_end; i < s; i++)
+            if (text[i] != ' ' && text[i] != '\n')
                 fail_msg("\"%s\" (%d/%d): byte %zu (0x%02x) dropped before row %zu", text,
                          first_width, width, i, (unsigned char)text[i], r);
         if (!whole_chars(text + s, l))
@@ -118,14 +126,14 @@ static size_t check_wrap_rows(const char *text, int first_width, int width, bool
                      r);
         if (l > 0 && text[s + l - 1] == ' ')
             fail_msg("\"%s\" (%d/%d): row %zu ends with a space", text, first_width, width, r);
-        if (r > 0 && l == 0)
+        if (r > 0 && l == 0 && !(s > 0 && text[s - 1] == '\n'))
             fail_msg("\"%s\" (%d/%d): row %zu is empty", text, first_width, width, r);
         g_string_append_len(rebuilt, text + prev_end, (gssize)(s - prev_end));
         g_string_append_len(rebuilt, text + s, (gssize)l);
         prev_end = s + l;
     }
     for (size_t i = prev_end; i < n; i++)
-        if (text[i] != ' ')
+        if (text[i] != ' ' && !(text[i] == '\n' && i + 1 == n))
             fail_msg("\"%s\" (%d/%d): text after the last row lost at byte %zu", text,
                      first_width, width, i);
     g_string_append(rebuilt, text + prev_end);
@@ -225,6 +233,20 @@ static void test_wrap_fits(void **state)
     expect_rows("hello", 10, 10, (const char *const[]){"hello", NULL});
     expect_rows("hello", 5, 5, (const char *const[]){"hello", NULL});
     expect_rows("hello world", 11, 11, (const char *const[]){"hello world", NULL});
+}
+
+/* Newlines (from multi-line messages, or U+2028 turned into one by the
+ * sanitizer) end a row; no line after the first is lost. */
+static void test_wrap_newlines(void **state)
+{
+    (void)state;
+    expect_rows("ab\ncd", 10, 10, (const char *const[]){"ab", "cd", NULL});
+    expect_rows("a\n\nb", 10, 10, (const char *const[]){"a", "", "b", NULL});
+    expect_rows("one two three\nfour", 8, 8,
+                (const char *const[]){"one two", "three", "four", NULL});
+    expect_rows("\nlead", 10, 10, (const char *const[]){"", "lead", NULL});
+    expect_rows("x\n", 10, 10, (const char *const[]){"x", NULL});
+    expect_rows("日本\n🎉 ok", 4, 4, (const char *const[]){"日本", "🎉", "ok", NULL});
 }
 
 static void test_wrap_at_spaces(void **state)
@@ -386,6 +408,7 @@ int main(void)
         return 1;
     }
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_wrap_newlines),
         cmocka_unit_test(test_width_ascii),
         cmocka_unit_test(test_width_wide),
         cmocka_unit_test(test_width_combining),
