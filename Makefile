@@ -37,7 +37,8 @@ DEB_BUILD := build-essential pkg-config libstrophe-dev libncurses-dev \
              libssl-dev libnotify-dev libsqlite3-dev libglib2.0-dev \
              libreadline-dev
 DEB_TEST  := libcmocka-dev prosody python3 python3-slixmpp tmux openssl \
-             sqlite3 procps ca-certificates groff-base
+             sqlite3 procps ca-certificates groff-base \
+             dbus-daemon python3-dbus python3-gi
 DEB_ALL   := $(DEB_BUILD) $(DEB_TEST)
 
 .PHONY: all check check-unit check-asan check-integration check-man man demo \

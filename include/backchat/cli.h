@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include "backchat/store.h"
 
 enum {
     BC_CLI_OK = 0,
@@ -29,5 +30,14 @@ int bc_cli_main(int argc, char **argv);
 
 /* The same with the output streams given (tests). */
 int bc_cli_run(int argc, char **argv, FILE *out, FILE *errout);
+
+/* Shared with the /export and /stats commands. */
+/* Writes an export of `conv` (NULL: all) to `file`: created 0600 under a
+ * temporary name and renamed when complete. Returns the rows written, or
+ * -1 with `err` (nothing left behind). */
+int64_t bc_cli_export_file(bc_store *st, const char *conv, int64_t since, int64_t until,
+                           bc_export_format fmt, const char *file, GError **err);
+/* The report of `backchat stats`. */
+void bc_cli_print_stats(const bc_stats *s, FILE *out);
 
 #endif

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <glib.h>
 
-typedef enum { BC_CONV_CONSOLE, BC_CONV_CHAT, BC_CONV_BOARD } bc_conv_type;
+typedef enum { BC_CONV_CONSOLE, BC_CONV_CHAT, BC_CONV_BOARD, BC_CONV_SEARCH } bc_conv_type;
 
 typedef enum { BC_BOARD_BY_STATUS, BC_BOARD_BY_NAME, BC_BOARD_BY_TIME } bc_board_sort;
 
@@ -21,11 +21,22 @@ typedef enum {
 } bc_line_kind;
 
 typedef struct bc_line {
-    int64_t ts;        /* unix time in seconds */
+    int64_t ts;        /* unix time in seconds: the message's time (server
+                          time if any, else local), as the log orders it */
     bc_line_kind kind;
     char *from;        /* sender display name, or NULL */
     char *text;        /* sanitized */
+    /* Where the line is in the local log (history.c). */
+    int64_t id;        /* row id; 0: not in the log (yet) */
+    uint64_t tag;      /* written but not yet flushed: the ticket the
+                          log hands back with the row id; 0 if none */
+    char *sid;         /* the message's stanza id (corrections find the
+                          line by it), or NULL */
+    bool edited;       /* corrected (XEP-0308): shown with "(edited)" */
+    bool mark;         /* highlighted: the line a search jumped to */
 } bc_line;
+
+struct bc_search_view;
 
 typedef struct bc_conv {
     bc_conv_type type;
@@ -38,6 +49,23 @@ typedef struct bc_conv {
     /* BC_CONV_BOARD: the roster group shown (NULL: everyone) and order. */
     char *group;
     bc_board_sort board_sort;
+    /* BC_CONV_CHAT with a log: the ring is a window onto the log
+     * (history.c). Lines are kept in message-time order. */
+    bool more_older;   /* the log may hold rows older than the ring's oldest */
+    bool more_newer;   /* rows newer than the ring's newest are in the log
+                          (the window was scrolled back and its newest
+                          lines were let go) */
+    GPtrArray *held;   /* of bc_line*: lines not in the log (notes, unlogged
+                          messages) let go or added while more_newer; put
+                          back in when the window reaches the bottom */
+    GHashTable *edits; /* row id -> corrected text, for originals paged in
+                          after their correction */
+    /* Find in this conversation (/find, Ctrl-R). */
+    char *find_query;
+    GArray *find_ids;  /* of int64_t, matching row ids, newest first */
+    int find_pos;      /* index in find_ids of the match shown, -1: none */
+    /* BC_CONV_SEARCH: the results (search.h). */
+    struct bc_search_view *search;
 } bc_conv;
 
 /* Dirty bits the UI reads once per loop turn. */
@@ -67,16 +95,33 @@ bc_conv *bc_conv_find(const char *jid);  /* by bare JID */
 bc_conv *bc_conv_open(const char *jid, bool focus);
 /* Finds or opens the team board for `group` (NULL: all groups). */
 bc_conv *bc_conv_open_board(const char *group, bool focus);
+/* Finds or opens the search tab (one, reused); focuses it if `focus`. */
+bc_conv *bc_conv_open_search(bool focus);
 /* Closes tab i (not the console). */
 bool bc_conv_close(size_t i);
 size_t bc_conv_index(const bc_conv *c);
 
-/* Appends a line (copies strings). Marks unread when not current and the
- * line is from the peer. `text` must already be sanitized. */
-void bc_conv_add(bc_conv *c, bc_line_kind kind, const char *from,
-                 const char *text, int64_t ts);
+/* Adds a line (copies strings) at its place in time (normally the end;
+ * a delayed message goes where its time puts it). Marks unread when not
+ * current and the line is from the peer. `text` must already be sanitized.
+ * While the window is scrolled back (more_newer), the line is held and
+ * shown when the window gets back to the bottom. Returns the line (the
+ * caller may set its log fields), or NULL if c is NULL. */
+bc_line *bc_conv_add(bc_conv *c, bc_line_kind kind, const char *from,
+                     const char *text, int64_t ts);
+/* Removes line i (0 = oldest). */
+void bc_conv_remove(bc_conv *c, size_t i);
+/* How many screen rows a line takes: the UI sets this (it knows the
+ * width); without it every line counts as one row. */
+typedef int (*bc_line_rows_fn)(const bc_line *l);
+void bc_conv_set_line_rows(bc_line_rows_fn fn);
+int bc_conv_line_rows(const bc_line *l);
 /* Scrolls the view by `rows` screen rows (positive: back in time); the
- * UI clamps to what exists. The page is the view height the UI reports. */
+ * UI clamps to what exists. With a log, scrolling back past the oldest
+ * line pages older lines in, and forward pages newer ones back in
+ * (history.c); rows >= 1000000 goes to the very first line of the
+ * conversation, <= -1000000 to the newest. The page is the view height
+ * the UI reports. */
 void bc_conv_scroll(bc_conv *c, int rows);
 void bc_conv_set_page(int rows);
 int bc_conv_page(void);

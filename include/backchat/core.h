@@ -18,8 +18,16 @@ typedef struct bc_msg_event {
     const char *type;       /* "chat" or "normal"; NULL = "chat" */
     int64_t ts_server;      /* 0 if not delayed */
     bool outgoing;
+    bc_msg_kind kind;       /* BC_KIND_CHAT, or BC_KIND_HEADLINE: shown in
+                               the console, logged under `peer` */
+    const char *server_id;  /* XEP-0359 <stanza-id/> given by our own
+                               server (by = our bare JID), or NULL */
+    const char *replaces_id;/* XEP-0308: the stanza id this corrects */
 } bc_msg_event;
 
+/* Shows the message (a tab for `peer`, opened if needed; a correction
+ * changes the line it corrects and marks it "(edited)"), notifies, and
+ * logs it unless logging of the conversation is off. */
 void bc_core_message(const bc_msg_event *ev);
 
 /* Opens the log for the current account (closes an earlier one). */
@@ -27,7 +35,20 @@ bool bc_core_open_log(GError **err);
 bc_store *bc_core_log(void);
 void bc_core_close_log(void);
 
-/* Runs at the end of every loop turn: flushes batched log writes. */
+/* Runs at the end of every loop turn: flushes batched log writes. When
+ * the log cannot be written (full disk, locked, damaged), the messages
+ * stay queued in memory, the user is told so, and the write is retried
+ * with a growing delay (1 s doubling to 60 s), not every turn. */
 void bc_core_end_of_turn(void *unused);
+/* Writes what is queued now (before an export or a search). False with
+ * `err` if it cannot (the queue is kept). No log: true. */
+bool bc_core_log_flush(GError **err);
+/* NULL while the log is fine; else a short text for the status line. */
+const char *bc_core_log_problem(void);
+
+/* Retention: [log] retention_days in the config (0: keep forever). When
+ * set, messages older than that are purged when the log is opened and
+ * once a day after. Returns the rows deleted, -1 on error (reported). */
+int64_t bc_core_retention_run(void);
 
 #endif

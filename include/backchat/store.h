@@ -70,6 +70,8 @@ typedef struct bc_store_msg {
     const char *server_id;  /* XEP-0359 <stanza-id/> from the archive/server */
     const char *replaces_stanza_id; /* XEP-0308: stanza id of the message
                                this one corrects (same conversation) */
+    uint64_t tag;           /* the caller's: handed back by the written
+                               callback (bc_store_on_written); 0 = none */
 } bc_store_msg;
 
 /* A stored row, as delivered to callbacks. Strings are only valid during
@@ -131,6 +133,17 @@ size_t bc_store_pending(bc_store *st);
  * refused at append. Returns the number of new rows, or -1 with `err` set;
  * on failure the queue is kept to retry, so nothing is lost. */
 int bc_store_flush(bc_store *st, GError **err);
+
+/* Tells the caller what a flush did with its tagged messages: after the
+ * commit, `fn` is called once for every flushed message whose tag is not
+ * 0, in queue order, with the message as a row: row->id is its new row id,
+ * or 0 if it was a duplicate and not stored; row->replaces is the row it
+ * corrects, if found. (A history view uses it to learn the ids of lines it
+ * showed before they were written, and to drop lines that turn out to be
+ * duplicates.) Not called for a failed flush: the messages stay queued.
+ * The callback must not flush; it may append. NULL turns it off. */
+typedef void (*bc_store_written_fn)(const bc_store_row *row, uint64_t tag, void *data);
+void bc_store_on_written(bc_store *st, bc_store_written_fn fn, void *data);
 
 /* Number of stored messages in `conv` (NULL: all). */
 int64_t bc_store_count(bc_store *st, const char *conv);

@@ -194,6 +194,46 @@ static void format_local(int64_t t, time_style style, char buf[32])
 
 /* ---- export ------------------------------------------------------------- */
 
+int64_t bc_cli_export_file(bc_store *st, const char *conv, int64_t since, int64_t until,
+                           bc_export_format fmt, const char *file, GError **err)
+{
+    /* Private (0600) like the log, written whole or not at all. */
+    char *tmp = g_strconcat(file, ".XXXXXX", NULL);
+    int fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        int en = errno;
+        g_set_error(err, BC_STORE_ERROR, BC_STORE_ERROR_IO, "cannot create %s: %s", file,
+                    g_strerror(en));
+        if (fd >= 0) {
+            close(fd);
+            g_unlink(tmp);
+        }
+        g_free(tmp);
+        return -1;
+    }
+    GError *e = NULL;
+    int64_t n = bc_store_export(st, conv, since, until, fmt, f, &e);
+    if (fclose(f) != 0 && n >= 0) {
+        int en = errno;
+        g_set_error(&e, BC_STORE_ERROR, BC_STORE_ERROR_IO, "cannot write %s: %s", file,
+                    g_strerror(en));
+        n = -1;
+    }
+    if (n >= 0 && g_rename(tmp, file) != 0) {
+        int en = errno;
+        g_set_error(&e, BC_STORE_ERROR, BC_STORE_ERROR_IO, "cannot write %s: %s", file,
+                    g_strerror(en));
+        n = -1;
+    }
+    if (n < 0) {
+        g_unlink(tmp);
+        g_propagate_error(err, e);
+    }
+    g_free(tmp);
+    return n;
+}
+
 static const char export_help[] =
     "Usage: backchat export [--account NAME] [--since DATE] [--until DATE]\n"
     "                       [--format text|jsonl|csv] [JID] FILE|-\n"
@@ -263,38 +303,7 @@ static int cmd_export(cli_opts *o, FILE *out, FILE *err)
     if (strcmp(file, "-") == 0) {
         n = bc_store_export(st, conv, since, until, fmt, out, &e);
     } else {
-        /* Private (0600) like the log, written whole or not at all. */
-        char *tmp = g_strconcat(file, ".XXXXXX", NULL);
-        int fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
-        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-        if (!f) {
-            int en = errno;
-            fprintf(err, "backchat export: cannot create %s: %s\n", file, g_strerror(en));
-            if (fd >= 0) {
-                close(fd);
-                g_unlink(tmp);
-            }
-            g_free(tmp);
-            g_free(conv);
-            bc_store_close(st);
-            return BC_CLI_FAILED;
-        }
-        n = bc_store_export(st, conv, since, until, fmt, f, &e);
-        if (fclose(f) != 0 && n >= 0) {
-            int en = errno;
-            g_set_error(&e, BC_STORE_ERROR, BC_STORE_ERROR_IO, "cannot write %s: %s", file,
-                        g_strerror(en));
-            n = -1;
-        }
-        if (n >= 0 && g_rename(tmp, file) != 0) {
-            int en = errno;
-            g_set_error(&e, BC_STORE_ERROR, BC_STORE_ERROR_IO, "cannot write %s: %s", file,
-                        g_strerror(en));
-            n = -1;
-        }
-        if (n < 0)
-            g_unlink(tmp);
-        g_free(tmp);
+        n = bc_cli_export_file(st, conv, since, until, fmt, file, &e);
         if (n >= 0)
             fprintf(err, "backchat export: %" G_GINT64_FORMAT " message%s written to %s\n", n,
                     n == 1 ? "" : "s", file);
@@ -347,7 +356,7 @@ static void duration(double secs, char buf[32])
                    (s % 3600) / 60);
 }
 
-static void print_stats(const bc_stats *s, FILE *out)
+void bc_cli_print_stats(const bc_stats *s, FILE *out)
 {
     if (s->total == 0) {
         fprintf(out, "No messages.\n");
@@ -435,7 +444,7 @@ static int cmd_stats(cli_opts *o, FILE *out, FILE *err)
     bc_stats s;
     GError *e = NULL;
     if (bc_store_stats(st, since, &s, &e)) {
-        print_stats(&s, out);
+        bc_cli_print_stats(&s, out);
         bc_stats_clear(&s);
     } else {
         fprintf(err, "backchat stats: %s\n", e->message);

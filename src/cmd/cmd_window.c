@@ -18,8 +18,8 @@ bool bc_cmd_help(const bc_args *a, GError **err)
         bc_info("Commands (/help COMMAND for details):");
         for (size_t i = 0; i < n; i++)
             bc_info("  /%-11s %s", t[i].name, t[i].summary);
-        bc_info("Keys: Alt-1..Alt-0 / Alt-Left/Right switch tabs, PgUp/PgDn scroll, "
-                "Ctrl-L redraws, Tab completes.");
+        bc_info("Keys: Alt-1..Alt-0 / Alt-Left/Right switch tabs, PgUp/PgDn scroll (on into "
+                "the log), Ctrl-L redraws, Tab completes, Ctrl-R finds in a chat (/find).");
         return true;
     }
     const char *name = a->argv[1][0] == '/' ? a->argv[1] + 1 : a->argv[1];

@@ -23,5 +23,11 @@ bool bc_cmd_blocked(const bc_args *a, GError **err);
 bool bc_cmd_info(const bc_args *a, GError **err);
 bool bc_cmd_board(const bc_args *a, GError **err);
 bool bc_cmd_status(const bc_args *a, GError **err);
+bool bc_cmd_notify(const bc_args *a, GError **err);
+bool bc_cmd_search(const bc_args *a, GError **err);
+bool bc_cmd_find_in(const bc_args *a, GError **err);
+bool bc_cmd_export(const bc_args *a, GError **err);
+bool bc_cmd_log(const bc_args *a, GError **err);
+bool bc_cmd_stats(const bc_args *a, GError **err);
 
 #endif

@@ -11,6 +11,8 @@ static const char *const scroll_subs[] = {"bottom", "down", "top", "up", NULL};
 static const char *const roster_subs[] = {"add", "by", "group", "hide", "list", "offline",
                                           "remove", "rename", "show", "toggle", "width", NULL};
 static const char *const sub_subs[] = {"allow", "cancel", "deny", "pending", "request", NULL};
+static const char *const find_subs[] = {"clear", "next", "prev", NULL};
+static const char *const log_subs[] = {"off", "on", "purge", "status", NULL};
 
 static const bc_cmd table[] = {
     {"account", "[list|show NAME|add NAME JID [HOST[:PORT]]|set NAME KEY [VALUE]|default NAME|remove NAME]",
@@ -53,10 +55,35 @@ static const bc_cmd table[] = {
     {"disconnect", "", "Close the connection cleanly",
      "Ends the XMPP stream and closes the connection. /connect connects again.",
      NULL, BC_COMPLETE_NONE, 0, 0, bc_cmd_disconnect},
+    {"export", "[JID] [--since DATE] [--until DATE] [--format text|jsonl|csv] FILE",
+     "Write the local log (or one conversation's) to a file",
+     "Writes the messages of conversation JID, or of all conversations, to FILE "
+     "(created with mode 0600, written whole or not at all; ~/ is the home directory), "
+     "and says how many.\n"
+     "--since DATE and --until DATE limit it to those days (DATE is YYYY-MM-DD, today, "
+     "yesterday, or Nd for N days ago; until includes its whole day).\n"
+     "--format text (the default) writes one message per line, \"YYYY-MM-DD HH:MM:SS "
+     "CONVERSATION SENDER: TEXT\" in local time with newlines shown as \\n; jsonl one "
+     "JSON object per message with every field; csv a header and one row per message "
+     "(RFC 4180). The shell command backchat export does the same without the UI.",
+     NULL, BC_COMPLETE_JID, 1, -1, bc_cmd_export},
+    {"find", "WORDS | next | prev | clear", "Find in this conversation (Ctrl-R)",
+     "Searches the local log of the current chat tab and jumps to the newest match: "
+     "the tab shows the conversation at that moment with the line highlighted, and the "
+     "status line counts the matches. /find next (or Ctrl-R on an empty input line) "
+     "goes to the next older match, /find prev (Ctrl-S) to the next newer one, /find "
+     "clear back to the newest lines. WORDS are a query as for /search (to find the "
+     "word next, quote it: /find \"next\").\n"
+     "Ctrl-R on an empty input line in a chat tab starts \"/find \" for you; with text "
+     "typed, and in other tabs, Ctrl-R and Ctrl-S keep their readline meaning "
+     "(searching the input history).",
+     find_subs, BC_COMPLETE_NONE, 1, -1, bc_cmd_find_in},
     {"help", "[COMMAND]", "List commands, or explain one",
      "/help lists every command with a one-line summary; /help COMMAND explains "
      "one. Keys: Alt-1..Alt-0 and Alt-Left/Right switch tabs, PgUp/PgDn scroll, "
-     "Ctrl-L redraws, Tab completes commands and JIDs, Up/Down recall history.",
+     "Ctrl-L redraws, Tab completes commands and JIDs, Up/Down recall history "
+     "(in the search tab they select a result, Enter opens it), Ctrl-R on an empty "
+     "line in a chat finds in the conversation (/find).",
      NULL, BC_COMPLETE_COMMAND, 0, 1, bc_cmd_help},
     {"info", "JID", "Everything known about a contact",
      "Shows the contact's name, status and how long they have had it, activity, "
@@ -64,11 +91,39 @@ static const bc_cmd table[] = {
      "idle time and client (asked with XEP-0092); for an offline contact, when they "
      "were last seen (XEP-0012).",
      NULL, BC_COMPLETE_JID, 1, 1, bc_cmd_info},
+    {"log", "[on|off|status [JID]] | purge JID [confirm]", "Logging of a conversation",
+     "Every message is logged locally (see /search, /export). /log off stops logging "
+     "the conversation of the current tab (or of JID): its new messages are no longer "
+     "written to the log; what is there stays. /log on starts again. /log status (or "
+     "/log alone) says whether it is logged and how many of its messages the log has.\n"
+     "/log purge JID deletes all messages of JID from the log for good; it asks first, "
+     "and /log purge JID confirm does it. The hash chain of the rest still verifies "
+     "(backchat verify-logs).",
+     log_subs, BC_COMPLETE_JID, 0, 3, bc_cmd_log},
     {"msg", "JID [TEXT]", "Open a chat with JID, and send TEXT if given",
      "Opens (or switches to) the tab for JID. With TEXT, sends it as a chat "
      "message. In a chat tab, any line not starting with / is sent to that "
      "contact; start a line with // to send a line beginning with /.",
      NULL, BC_COMPLETE_JID, 1, -1, bc_cmd_msg},
+    {"notify", "[all|mentions|none [JID]] | quiet HH:MM-HH:MM|off",
+     "What gives a desktop notification",
+     "Desktop notifications (libnotify) come for a message in a 1:1 conversation not in "
+     "view, a mention of your name, an attention request, a subscription request and a "
+     "priority announcement (critical urgency). Each conversation has one notification, "
+     "replaced by the next rather than stacked; its summary is the sender's name, its "
+     "body the text (config [notify] show_text=false hides it).\n"
+     "/notify alone shows the settings and whether notifications work.\n"
+     "/notify all|mentions|none [JID] sets the level of JID's conversation (or the "
+     "current one; in the console, the default for all: all unless config [notify] "
+     "level says otherwise). mentions notifies only when the text names you.\n"
+     "/notify quiet HH:MM-HH:MM sets quiet hours (they may cross midnight, e.g. "
+     "22:00-07:30; config [notify] quiet); /notify quiet off ends them. During quiet "
+     "hours and while your status is dnd only priority announcements notify.\n"
+     "Without a notification service (or with [notify] desktop=false) backchat rings "
+     "the terminal bell instead ([notify] bell=false silences it). Notifications never "
+     "make backchat wait: they are sent by a separate thread.",
+     (const char *const[]){"all", "mentions", "none", "quiet", NULL}, BC_COMPLETE_JID, 0, 2,
+     bc_cmd_notify},
     {"quit", "", "Close the connection cleanly and exit",
      "Ends the XMPP stream (waiting briefly for the server to close it), writes "
      "the log and exits.",
@@ -89,9 +144,30 @@ static const bc_cmd table[] = {
      "contact and Alt-Enter opens a chat with them.",
      roster_subs, BC_COMPLETE_JID, 0, -1, bc_cmd_roster},
     {"scroll", "up|down|top|bottom", "Scroll the conversation (PgUp/PgDn)",
-     "Scrolls the current tab by a page; top goes to the oldest line kept in "
-     "memory, bottom back to the newest.",
+     "Scrolls the current tab by a page; top goes to the first line of the "
+     "conversation, bottom back to the newest. In a chat, scrolling back goes on "
+     "into the local log as far as it reaches, with no paging step; only a window of "
+     "lines is kept in memory ([ui] scrollback).",
      scroll_subs, BC_COMPLETE_NONE, 1, 1, bc_cmd_scroll},
+    {"search", "WORDS", "Search all conversations in the local log",
+     "Opens the search tab with the messages that match, newest first: time, "
+     "conversation, sender, the text around the match with the matching words "
+     "highlighted, and the message before it. Up/Down (and PgUp/PgDn) select a result; "
+     "Enter on an empty input line opens its conversation at that moment, the line "
+     "highlighted.\n"
+     "WORDS: words (all must match, in any order), \"a phrase\", prefix* (words "
+     "starting with it), and AND, OR, NOT in capitals (\"budget NOT draft\"). Filters: "
+     "with:JID (a conversation; without @, any JID with that local part), in:ROOM, "
+     "from:NICK_OR_JID, since:DATE, until:DATE (YYYY-MM-DD, today, yesterday, or Nd for "
+     "N days ago). Example: /search invoice* from:alice since:7d. Matching ignores case "
+     "and accents. At most 200 results are listed.",
+     NULL, BC_COMPLETE_NONE, 1, -1, bc_cmd_search},
+    {"stats", "[--since DATE]", "Usage report from the local log",
+     "Shows, in the current tab, the report of backchat stats: messages in and out, "
+     "per day, the busiest conversations and hours, and for 1:1 conversations the "
+     "median and 90th-percentile time you took to reply to an incoming message. "
+     "--since DATE counts only from that day on (YYYY-MM-DD, today, yesterday, Nd).",
+     NULL, BC_COMPLETE_NONE, 0, 2, bc_cmd_stats},
     {"status", "[NAME [DURATION] [MESSAGE]]", "Set your availability (F1..F6 presets)",
      "/status alone shows your status and the presets.\n"
      "NAME is available, chat, away, xa, dnd (busy), or a preset: available (F1), "

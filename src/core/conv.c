@@ -2,7 +2,10 @@
 /* Conversations (tabs) with bounded scrollback, unread counts and the
  * dirty bits the UI redraws from. */
 #include "backchat/conv.h"
+#include "backchat/history.h"
 #include "backchat/jid.h"
+#include "backchat/searchview.h"
+#include "conv_internal.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -23,13 +26,75 @@ unsigned bc_dirty_take(void)
     return d;
 }
 
-static void line_free(bc_line *l)
+void bc_line_free(bc_line *l)
 {
     if (!l)
         return;
     g_free(l->from);
     g_free(l->text);
+    g_free(l->sid);
     g_free(l);
+}
+
+bc_line *bc_line_new(int64_t ts, bc_line_kind kind, const char *from, const char *text)
+{
+    bc_line *l = g_new0(bc_line, 1);
+    l->ts = ts ? ts : (int64_t)time(NULL);
+    l->kind = kind;
+    l->from = g_strdup(from);
+    l->text = g_strdup(text ? text : "");
+    return l;
+}
+
+static bc_line **slot(const bc_conv *c, size_t i) { return &c->ring[(c->head + i) % c->cap]; }
+
+bc_line *bc_ring_at(const bc_conv *c, size_t i) { return i < c->len ? *slot(c, i) : NULL; }
+
+void bc_ring_insert(bc_conv *c, size_t i, bc_line *l)
+{
+    g_return_if_fail(c->len < c->cap && i <= c->len);
+    if (i == 0) {
+        c->head = (c->head + c->cap - 1) % c->cap;
+    } else {
+        for (size_t k = c->len; k > i; k--)
+            *slot(c, k) = *slot(c, k - 1);
+    }
+    *slot(c, i) = l;
+    c->len++;
+}
+
+bc_line *bc_ring_take(bc_conv *c, size_t i)
+{
+    g_return_val_if_fail(i < c->len, NULL);
+    bc_line *l = *slot(c, i);
+    if (i == 0) {
+        c->head = (c->head + 1) % c->cap;
+    } else {
+        for (size_t k = i; k + 1 < c->len; k++)
+            *slot(c, k) = *slot(c, k + 1);
+    }
+    *slot(c, c->len - 1) = NULL;
+    c->len--;
+    if (c->len == 0)
+        c->head = 0;
+    return l;
+}
+
+void bc_conv_hold(bc_conv *c, bc_line *l)
+{
+    if (!c->held)
+        c->held = g_ptr_array_new_with_free_func((GDestroyNotify)bc_line_free);
+    if (c->held->len >= BC_HELD_MAX)
+        g_ptr_array_remove_index(c->held, 0);
+    g_ptr_array_add(c->held, l);
+}
+
+int bc_line_cmp_key(const bc_line *l, int64_t ts, int64_t id)
+{
+    if (l->ts != ts)
+        return l->ts < ts ? -1 : 1;
+    int64_t a = l->id ? l->id : INT64_MAX, b = id ? id : INT64_MAX;
+    return a < b ? -1 : a > b ? 1 : 0;
 }
 
 static bc_conv *conv_new(bc_conv_type type, const char *jid, const char *title)
@@ -40,17 +105,26 @@ static bc_conv *conv_new(bc_conv_type type, const char *jid, const char *title)
     c->title = g_strdup(title);
     c->cap = scrollback;
     c->ring = g_new0(bc_line *, c->cap);
+    c->find_pos = -1;
     return c;
 }
 
 static void conv_free(bc_conv *c)
 {
     for (size_t i = 0; i < c->len; i++)
-        line_free(c->ring[(c->head + i) % c->cap]);
+        bc_line_free(c->ring[(c->head + i) % c->cap]);
     g_free(c->ring);
     g_free(c->jid);
     g_free(c->title);
     g_free(c->group);
+    if (c->held)
+        g_ptr_array_unref(c->held);
+    if (c->edits)
+        g_hash_table_unref(c->edits);
+    g_free(c->find_query);
+    if (c->find_ids)
+        g_array_unref(c->find_ids);
+    bc_search_view_free(c->search);
     g_free(c);
 }
 
@@ -132,6 +206,7 @@ bc_conv *bc_conv_open(const char *jid, bool focus)
         g_ptr_array_add(convs, c);
         bc_known_jid_add(c->jid);
         bc_dirty(BC_DIRTY_TABS);
+        bc_history_fill(c);
     }
     if (focus)
         bc_conv_select(bc_conv_index(c));
@@ -160,6 +235,24 @@ bc_conv *bc_conv_open_board(const char *group, bool focus)
     return c;
 }
 
+bc_conv *bc_conv_open_search(bool focus)
+{
+    bc_conv *c = NULL;
+    for (size_t i = 1; convs && i < convs->len && !c; i++) {
+        bc_conv *x = convs->pdata[i];
+        if (x->type == BC_CONV_SEARCH)
+            c = x;
+    }
+    if (!c && convs) {
+        c = conv_new(BC_CONV_SEARCH, NULL, "search");
+        g_ptr_array_add(convs, c);
+        bc_dirty(BC_DIRTY_TABS);
+    }
+    if (c && focus)
+        bc_conv_select(bc_conv_index(c));
+    return c;
+}
+
 bool bc_conv_close(size_t i)
 {
     if (!convs || i == 0 || i >= convs->len)
@@ -171,23 +264,33 @@ bool bc_conv_close(size_t i)
     return true;
 }
 
-void bc_conv_add(bc_conv *c, bc_line_kind kind, const char *from, const char *text,
-                 int64_t ts)
+bc_line *bc_conv_add(bc_conv *c, bc_line_kind kind, const char *from, const char *text,
+                     int64_t ts)
 {
     if (!c)
-        return;
-    bc_line *l = g_new0(bc_line, 1);
-    l->ts = ts ? ts : (int64_t)time(NULL);
-    l->kind = kind;
-    l->from = g_strdup(from);
-    l->text = g_strdup(text ? text : "");
-    if (c->len == c->cap) {
-        line_free(c->ring[c->head]);
-        c->ring[c->head] = l;
-        c->head = (c->head + 1) % c->cap;
+        return NULL;
+    bc_line *l = bc_line_new(ts, kind, from, text);
+    if (c->more_newer) {
+        /* The window shows older history: this waits for the bottom. */
+        bc_conv_hold(c, l);
     } else {
-        c->ring[(c->head + c->len) % c->cap] = l;
-        c->len++;
+        /* Its place in time: the end, unless it is a delayed message. */
+        size_t i = c->len;
+        int below = 0;
+        while (i > 0 && bc_line_cmp_key(bc_ring_at(c, i - 1), l->ts, 0) > 0) {
+            below += bc_conv_line_rows(bc_ring_at(c, i - 1));
+            i--;
+        }
+        if (c->len == c->cap) {
+            bc_line_free(bc_ring_take(c, 0));
+            i = i > 0 ? i - 1 : 0;
+            if (bc_history_active(c))
+                c->more_older = true;
+        }
+        bc_ring_insert(c, i, l);
+        /* Scrolled back: what the user reads stays where it is. */
+        if (c->scroll > 0 && below < c->scroll)
+            c->scroll += bc_conv_line_rows(l);
     }
     bool is_current = c == bc_conv_current();
     if (!is_current && kind == BC_LINE_IN) {
@@ -196,6 +299,26 @@ void bc_conv_add(bc_conv *c, bc_line_kind kind, const char *from, const char *te
     }
     if (is_current)
         bc_dirty(BC_DIRTY_VIEW);
+    return l;
+}
+
+void bc_conv_remove(bc_conv *c, size_t i)
+{
+    if (!c || i >= c->len)
+        return;
+    bc_line_free(bc_ring_take(c, i));
+    if (c == bc_conv_current())
+        bc_dirty(BC_DIRTY_VIEW);
+}
+
+static bc_line_rows_fn line_rows_fn;
+
+void bc_conv_set_line_rows(bc_line_rows_fn fn) { line_rows_fn = fn; }
+
+int bc_conv_line_rows(const bc_line *l)
+{
+    int n = line_rows_fn && l ? line_rows_fn(l) : 1;
+    return n > 0 ? n : 1;
 }
 
 static int page_rows = 20;
@@ -207,6 +330,11 @@ void bc_conv_scroll(bc_conv *c, int rows)
 {
     if (!c)
         return;
+    if (bc_history_active(c)) {
+        bc_history_scroll(c, rows);
+        bc_dirty(BC_DIRTY_VIEW | BC_DIRTY_TABS);
+        return;
+    }
     long s = (long)c->scroll + rows;
     c->scroll = s < 0 ? 0 : (s > 1000000 ? 1000000 : (int)s);
     bc_dirty(BC_DIRTY_VIEW | BC_DIRTY_TABS);
@@ -216,7 +344,7 @@ const bc_line *bc_conv_line(const bc_conv *c, size_t i)
 {
     if (!c || i >= c->len)
         return NULL;
-    return c->ring[(c->head + i) % c->cap];
+    return *slot(c, i);
 }
 
 static void vadd(bc_conv *c, bc_line_kind kind, const char *fmt, va_list ap)

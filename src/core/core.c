@@ -1,16 +1,73 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Protocol events into the model: show the message, log it, tell the user. */
+/* Protocol events into the model: show the message, log it, tell the user.
+ * And the log's life: open, retention, batched writes retried with a
+ * backoff when the disk is full or the database locked or damaged. */
 #include "backchat/core.h"
+#include "backchat/archive.h"
+#include "backchat/config.h"
 #include "backchat/conv.h"
+#include "backchat/history.h"
 #include "backchat/jid.h"
+#include "backchat/loop.h"
 #include "backchat/notify.h"
 #include "backchat/paths.h"
 #include "backchat/session.h"
+#include "conv_internal.h"
 
+#include <string.h>
 #include <time.h>
+
+/* Retry delays after a failed write: 1 s, doubling, at most 60 s. */
+#define RETRY_FIRST_MS 1000
+#define RETRY_MAX_MS 60000
+#define DAY_MS (24u * 3600u * 1000u)
 
 static bc_store *log_db;
 static bool log_failed_reported;
+static char *log_failure;        /* the last write error, while failing */
+static unsigned retry_ms;        /* current backoff, 0 when fine */
+static int64_t retry_at;         /* bc_now_ms() of the next attempt */
+static unsigned retry_timer;
+static unsigned retention_timer;
+static uint64_t next_tag;
+
+static void on_written(const bc_store_row *row, uint64_t tag, void *data)
+{
+    if (tag & BC_ARCHIVE_TAG)
+        bc_archive_written(row);
+    else
+        bc_history_written(row, tag);
+}
+
+static void on_retention_timer(void *data)
+{
+    retention_timer = 0;
+    bc_core_retention_run();
+}
+
+int64_t bc_core_retention_run(void)
+{
+    int days = bc_config_int("log", "retention_days", 0);
+    if (retention_timer)
+        bc_timer_cancel(retention_timer);
+    retention_timer = 0;
+    if (!log_db || days <= 0)
+        return 0;
+    retention_timer = bc_timer_add(DAY_MS, on_retention_timer, NULL);
+    int64_t cutoff = (int64_t)time(NULL) - (int64_t)days * 86400;
+    GError *err = NULL;
+    int64_t n = bc_store_purge(log_db, NULL, cutoff, &err);
+    if (n < 0) {
+        bc_console_err("Log retention (%d days): cannot delete old messages: %s", days,
+                       err->message);
+        g_error_free(err);
+        return -1;
+    }
+    if (n > 0)
+        bc_console("Log retention: deleted %" G_GINT64_FORMAT " message%s older than %d day%s"
+                   " ([log] retention_days).", n, n == 1 ? "" : "s", days, days == 1 ? "" : "s");
+    return n;
+}
 
 bool bc_core_open_log(GError **err)
 {
@@ -26,66 +83,166 @@ bool bc_core_open_log(GError **err)
     log_db = bc_store_open(path, err);
     g_free(path);
     log_failed_reported = false;
-    return log_db != NULL;
+    if (!log_db)
+        return false;
+    bc_store_on_written(log_db, on_written, NULL);
+    bc_history_set_store(log_db);
+    bc_core_retention_run();
+    /* Tabs already open show their history now. */
+    for (size_t i = 1; i < bc_conv_count(); i++)
+        bc_history_fill(bc_conv_nth(i));
+    return true;
 }
 
 bc_store *bc_core_log(void) { return log_db; }
 
 void bc_core_close_log(void)
 {
+    bc_history_set_store(NULL);
+    bc_timer_cancel(retention_timer);
+    bc_timer_cancel(retry_timer);
+    retention_timer = retry_timer = 0;
+    retry_ms = 0;
+    g_clear_pointer(&log_failure, g_free);
+    if (log_db) /* the last flush (in close) has no view left to tell */
+        bc_store_on_written(log_db, NULL, NULL);
     bc_store_close(log_db);
     log_db = NULL;
 }
 
+const char *bc_core_log_problem(void)
+{
+    return log_failure ? "LOG NOT WRITTEN" : NULL;
+}
+
+static void log_message(const bc_msg_event *ev, const char *conv, int64_t now, uint64_t tag)
+{
+    if (!log_db)
+        return;
+    bc_store_msg m = {
+        .conv = conv,
+        .sender = ev->from_full,
+        .body = ev->body,
+        .stanza_id = ev->stanza_id,
+        .type = ev->type ? ev->type : "chat",
+        .dir = ev->outgoing ? BC_DIR_OUT : BC_DIR_IN,
+        .ts_server = ev->ts_server,
+        .ts_local = now,
+        .kind = ev->kind,
+        .server_id = ev->server_id,
+        .replaces_stanza_id = ev->replaces_id,
+        .tag = tag,
+    };
+    bc_store_append(log_db, &m);
+}
+
 void bc_core_message(const bc_msg_event *ev)
 {
+    int64_t now = (int64_t)time(NULL);
+    if (ev->kind == BC_KIND_HEADLINE) {
+        /* Announcements from a server or service: the console, and the log. */
+        bc_console("Headline from %s: %s", ev->peer, ev->body);
+        char *conv = bc_jid_bare(ev->peer);
+        if (conv)
+            log_message(ev, conv, now, 0);
+        g_free(conv);
+        return;
+    }
     bc_conv *c = bc_conv_open(ev->peer, false);
     if (!c)
         return;
-    int64_t now = (int64_t)time(NULL);
-    const char *who;
-    char *own = NULL;
-    if (ev->outgoing) {
-        bc_session *s = bc_session_get();
-        own = bc_jid_display(s->account ? s->account->jid : "me");
-        who = own;
+    bc_line_kind kind = ev->outgoing ? BC_LINE_OUT : BC_LINE_IN;
+    uint64_t tag = 0;
+    if (ev->replaces_id && bc_history_correct(c, kind, ev->replaces_id, ev->body)) {
+        /* The corrected line shows the new text; nothing new to notify. */
     } else {
-        who = c->title;
+        const char *who;
+        char *own = NULL;
+        if (ev->outgoing) {
+            bc_session *s = bc_session_get();
+            own = bc_jid_display(s->account ? s->account->jid : "me");
+            who = own;
+        } else {
+            who = c->title;
+        }
+        bc_line *l = bc_conv_add(c, kind, who, ev->body, ev->ts_server ? ev->ts_server : now);
+        g_free(own);
+        if (l) {
+            l->sid = g_strdup(ev->stanza_id);
+            l->edited = ev->replaces_id != NULL;
+            if (log_db && bc_store_logging(log_db, c->jid)) {
+                /* The log tells which row it became (or that it was a
+                 * duplicate) when it writes it. */
+                tag = ++next_tag & ~BC_ARCHIVE_TAG;
+                l->tag = tag;
+            }
+        }
+        if (!ev->outgoing && c != bc_conv_current())
+            bc_notify_message(c->jid, c->title, ev->body);
     }
-    bc_conv_add(c, ev->outgoing ? BC_LINE_OUT : BC_LINE_IN, who, ev->body,
-                ev->ts_server ? ev->ts_server : now);
-    g_free(own);
-    if (!ev->outgoing && c != bc_conv_current())
-        bc_notify_message(c->title, ev->body);
+    log_message(ev, c->jid, now, tag);
+}
 
-    if (log_db) {
-        bc_store_msg m = {
-            .conv = c->jid,
-            .sender = ev->from_full,
-            .body = ev->body,
-            .stanza_id = ev->stanza_id,
-            .type = ev->type ? ev->type : "chat",
-            .dir = ev->outgoing ? BC_DIR_OUT : BC_DIR_IN,
-            .ts_server = ev->ts_server,
-            .ts_local = now,
-        };
-        bc_store_append(log_db, &m);
+static void on_retry(void *unused)
+{
+    retry_timer = 0; /* the end of this turn writes */
+}
+
+/* One flush; on failure the queue stays, the user is told (once per
+ * distinct error) and the next attempt waits for the backoff. */
+static bool flush_now(GError **out)
+{
+    size_t pending = bc_store_pending(log_db);
+    GError *err = NULL;
+    if (bc_store_flush(log_db, &err) >= 0) {
+        if (log_failure) {
+            bc_console("The local log is written again: the %zu message%s kept in memory %s"
+                       " now in it; nothing was lost.", pending, pending == 1 ? "" : "s",
+                       pending == 1 ? "is" : "are");
+            g_clear_pointer(&log_failure, g_free);
+            bc_dirty(BC_DIRTY_TABS);
+        }
+        retry_ms = 0;
+        log_failed_reported = false;
+        bc_archive_after_flush();
+        return true;
     }
+    retry_ms = retry_ms ? MIN(retry_ms * 2, RETRY_MAX_MS) : RETRY_FIRST_MS;
+    retry_at = bc_now_ms() + retry_ms;
+    bc_timer_cancel(retry_timer);
+    retry_timer = bc_timer_add(retry_ms, on_retry, NULL);
+    if (!log_failure || strcmp(log_failure, err->message) != 0) {
+        bc_console_err("The local log cannot be written now (%s)\nNothing received is lost:"
+                       " %zu message%s %s kept in memory and written as soon as the log works"
+                       " again; backchat retries by itself, every %d s at most.",
+                       err->message, pending, pending == 1 ? "" : "s",
+                       pending == 1 ? "is" : "are", RETRY_MAX_MS / 1000);
+        bc_conv *cur = bc_conv_current();
+        if (cur && cur != bc_conv_console())
+            bc_error("The local log cannot be written (see the console, tab 1): messages are"
+                     " kept in memory until it can.");
+        g_free(log_failure);
+        log_failure = g_strdup(err->message);
+        bc_dirty(BC_DIRTY_TABS);
+    }
+    log_failed_reported = true;
+    if (out)
+        g_propagate_error(out, err);
+    else
+        g_error_free(err);
+    return false;
 }
 
 void bc_core_end_of_turn(void *unused)
 {
-    if (!log_db || bc_store_pending(log_db) == 0)
+    if (!log_db)
         return;
-    GError *err = NULL;
-    if (bc_store_flush(log_db, &err) < 0) {
-        /* Kept in memory and retried next turn; say so once. */
-        if (!log_failed_reported)
-            bc_console_err("Cannot write the local log (will retry): %s", err->message);
-        log_failed_reported = true;
-        g_error_free(err);
-    } else if (log_failed_reported) {
-        bc_console("The local log is writable again; nothing was lost.");
-        log_failed_reported = false;
-    }
+    if (retry_ms && bc_now_ms() < retry_at)
+        return; /* backing off: the retry timer wakes us */
+    flush_now(NULL);
+}
+
+bool bc_core_log_flush(GError **err)
+{
+    return !log_db || flush_now(err);
 }

@@ -4,6 +4,7 @@
 #include "backchat/roster.h"
 #include "backchat/conv.h"
 #include "backchat/jid.h"
+#include "backchat/notify.h"
 
 #include <string.h>
 #include <time.h>
@@ -13,6 +14,7 @@ static GPtrArray *sorted;     /* of bc_contact*, borrowed */
 static GPtrArray *groups;     /* of char*, owned */
 static bool sorted_stale = true, groups_stale = true;
 static unsigned version;
+static unsigned strangers;    /* contacts not in the roster */
 static bc_roster_view view = {.visible = true, .width = 26, .by = BC_ROSTER_BY_GROUP};
 
 static void resource_free(bc_resource *r)
@@ -65,6 +67,7 @@ void bc_roster_free(void)
     g_hash_table_destroy(contacts);
     contacts = NULL;
     sorted = groups = NULL;
+    strangers = 0;
     g_clear_pointer(&view.selected, g_free);
 }
 
@@ -88,7 +91,19 @@ static void update_sort_key(bc_contact *c)
     c->sort_key = g_utf8_casefold(bc_contact_display(c), -1);
 }
 
-bc_contact *bc_roster_ensure(const char *jid)
+/* Contacts that are not in the roster exist because someone sent us
+ * presence, an activity or a request; a hostile server could invent
+ * millions. Past this many, strangers are not recorded. */
+#define MAX_STRANGERS 2000
+
+static bc_contact *ensure(const char *jid, bool stranger_ok);
+
+bc_contact *bc_roster_ensure(const char *jid) { return ensure(jid, true); }
+
+/* For what a stranger can send: refused once there are too many. */
+static bc_contact *ensure_limited(const char *jid) { return ensure(jid, false); }
+
+static bc_contact *ensure(const char *jid, bool unlimited)
 {
     bc_roster_init();
     char *bare = bc_jid_bare(jid);
@@ -99,6 +114,11 @@ bc_contact *bc_roster_ensure(const char *jid)
         g_free(bare);
         return c;
     }
+    if (!unlimited && strangers >= MAX_STRANGERS) {
+        g_free(bare);
+        return NULL;
+    }
+    strangers++; /* until it becomes a roster item */
     c = g_new0(bc_contact, 1);
     c->jid = bare;
     c->local = bc_jid_display(bare);
@@ -170,6 +190,7 @@ void bc_roster_end_full(void)
         bc_contact *c = v;
         if (c->in_roster && !c->seen) {
             c->in_roster = false;
+            strangers++;
             g_ptr_array_set_size(c->groups, 0);
             c->sub = BC_SUB_NONE;
             c->ask = false;
@@ -187,6 +208,8 @@ void bc_roster_item(const char *jid, const char *name, const char *const *grps, 
     if (!c)
         return;
     c->seen = true;
+    if (!c->in_roster && strangers)
+        strangers--;
     c->in_roster = true;
     g_free(c->name);
     c->name = name && *name ? g_strdup(name) : NULL;
@@ -216,6 +239,8 @@ void bc_roster_item_removed(const char *jid)
     bc_contact *c = bc_roster_get(jid);
     if (!c)
         return;
+    if (c->in_roster)
+        strangers++;
     c->in_roster = false;
     c->sub = BC_SUB_NONE;
     c->ask = false;
@@ -244,7 +269,7 @@ static bc_resource *find_resource(bc_contact *c, const char *name, guint *index)
 void bc_roster_presence(const char *full_jid, bc_show show, const char *status, int priority,
                         int64_t idle_since)
 {
-    bc_contact *c = show == BC_SHOW_OFFLINE ? bc_roster_get(full_jid) : bc_roster_ensure(full_jid);
+    bc_contact *c = show == BC_SHOW_OFFLINE ? bc_roster_get(full_jid) : ensure_limited(full_jid);
     if (!c)
         return;
     char *resname = bc_jid_resource(full_jid);
@@ -281,7 +306,7 @@ void bc_roster_presence(const char *full_jid, bc_show show, const char *status, 
 
 void bc_roster_activity(const char *jid, const char *activity, const char *text)
 {
-    bc_contact *c = bc_roster_ensure(jid);
+    bc_contact *c = ensure_limited(jid);
     if (!c)
         return;
     const char *a = activity && *activity ? activity : NULL;
@@ -311,13 +336,15 @@ void bc_roster_client(const char *full_jid, const char *client)
 
 void bc_roster_subscription_request(const char *jid)
 {
-    bc_contact *c = bc_roster_ensure(jid);
+    bc_contact *c = ensure_limited(jid);
     if (!c || c->pending_in)
         return;
     c->pending_in = true;
     changed(true, false);
     bc_console("%s asks to see your presence: /sub allow %s or /sub deny %s", c->jid, c->jid,
                c->jid);
+    bc_notify_event(BC_NOTIFY_SUBSCRIPTION, c->jid, c->name ? c->name : c->jid,
+                    "asks to see your presence", BC_URGENCY_NORMAL);
 }
 
 void bc_roster_set_pending_in(const char *jid, bool pending)

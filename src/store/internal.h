@@ -26,6 +26,8 @@ struct bc_store {
     GPtrArray *queue;           /* of queued_msg *, owned */
     GHashTable *logging_off;    /* conv -> conv, conversations not logged */
     GHashTable *synced;         /* key -> synced_mark *, queued marks */
+    bc_store_written_fn written;/* told about tagged messages after a flush */
+    void *written_data;
     int version;
     bool readonly;
     /* The chain value of the newest row (or anchor), cached between

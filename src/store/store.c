@@ -279,6 +279,8 @@ typedef struct {
     bc_msg_kind kind;
     bc_direction dir;
     int64_t ts_server, ts_local;
+    uint64_t tag;
+    int64_t id, replaces;       /* what the last flush attempt wrote */
 } queued_msg;
 
 typedef struct {
@@ -615,6 +617,7 @@ void bc_store_append(bc_store *st, const bc_store_msg *m)
     q->dir = m->dir;
     q->ts_server = m->ts_server;
     q->ts_local = m->ts_local;
+    q->tag = m->tag;
     g_ptr_array_add(st->queue, q);
 }
 
@@ -662,13 +665,15 @@ static int64_t resolve_replaces(bc_store *st, const queued_msg *q, GError **err)
 
 /* Inserts one queued message as row `id` chained to `prev`; returns 1 and
  * fills `chain` if a row was added, 0 for a duplicate, -1 with `err`. */
-static int insert_one(bc_store *st, const queued_msg *q, int64_t id,
+static int insert_one(bc_store *st, queued_msg *q, int64_t id,
                       const uint8_t prev[BC_STORE_CHAIN_LEN],
                       uint8_t chain[BC_STORE_CHAIN_LEN], GError **err)
 {
     int64_t replaces = 0;
     if (q->replaces_id && (replaces = resolve_replaces(st, q, err)) < 0)
         return -1;
+    q->replaces = replaces;
+    q->id = 0;
 
     const char *kind = bc_msg_kind_name(q->kind);
     bc_chain_fields f = {
@@ -717,6 +722,8 @@ static int insert_one(bc_store *st, const queued_msg *q, int64_t id,
     int added;
     if (rc == SQLITE_DONE) {
         added = sqlite3_changes(st->db) > 0 ? 1 : 0;
+        if (added)
+            q->id = id;
     } else {
         /* Read the error text before anything else runs. */
         bc_store_set_error(err, st->db, rc, BC_STORE_ERROR_WRITE, "cannot write the log");
@@ -804,9 +811,44 @@ int bc_store_flush(bc_store *st, GError **err)
         st->head_id = next - 1;
         memcpy(st->head_chain, prev, sizeof prev);
     }
-    g_ptr_array_set_size(st->queue, 0);
     g_hash_table_remove_all(st->synced);
+    if (st->written) {
+        /* Take the batch first: the callback may queue new messages. */
+        GPtrArray *done = st->queue;
+        st->queue = g_ptr_array_new_with_free_func(queued_msg_free);
+        for (guint i = 0; i < done->len; i++) {
+            const queued_msg *q = g_ptr_array_index(done, i);
+            if (!q->tag)
+                continue;
+            bc_store_row r = {
+                .id = q->id,
+                .conv = q->conv,
+                .sender = q->sender,
+                .nick = q->nick,
+                .body = q->body,
+                .stanza_id = q->stanza_id,
+                .server_id = q->server_id,
+                .type = q->type,
+                .kind = q->kind,
+                .dir = q->dir,
+                .ts_server = q->ts_server,
+                .ts_local = q->ts_local,
+                .replaces = q->replaces,
+            };
+            st->written(&r, q->tag, st->written_data);
+        }
+        g_ptr_array_unref(done);
+    } else {
+        g_ptr_array_set_size(st->queue, 0);
+    }
     return added;
+}
+
+void bc_store_on_written(bc_store *st, bc_store_written_fn fn, void *data)
+{
+    g_return_if_fail(st != NULL);
+    st->written = fn;
+    st->written_data = data;
 }
 
 /* ---- reads -------------------------------------------------------------- */

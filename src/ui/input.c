@@ -6,6 +6,7 @@
 #include "backchat/loop.h"
 #include "backchat/paths.h"
 #include "backchat/roster.h"
+#include "backchat/searchview.h"
 #include "backchat/session.h"
 #include "backchat/status.h"
 #include "backchat/wrap.h"
@@ -79,14 +80,29 @@ static void on_line(char *line)
         free(line);
         return;
     }
+    bc_conv *before = bc_conv_current();
+    if (!*line && before && before->type == BC_CONV_SEARCH) {
+        /* Enter in a search tab opens the selected result. */
+        GError *err = NULL;
+        if (!bc_search_open_selected(before, &err)) {
+            bc_error("%s", err ? err->message : "cannot open that result");
+            g_clear_error(&err);
+        }
+        free(line);
+        bc_dirty(BC_DIRTY_ALL);
+        return;
+    }
     if (keep_in_history(line))
         add_history(line);
     /* A switch or scroll by command returns to the bottom of the new view. */
-    bc_conv *before = bc_conv_current();
     bc_cmd_execute(line);
     bc_conv *after = bc_conv_current();
-    if (after && after == before && line[0] != '/')
-        after->scroll = 0;
+    if (after && after == before && line[0] != '/') {
+        if (bc_find_active(after))
+            bc_find_clear(after); /* back to the conversation as it is now */
+        else if (after->scroll > 0 || after->more_newer)
+            bc_conv_scroll(after, -1000000);
+    }
     free(line);
     bc_dirty(BC_DIRTY_ALL);
 }
@@ -134,6 +150,10 @@ static void switch_tab(size_t i)
 static void scroll_page(int dir)
 {
     bc_conv *c = bc_conv_current();
+    if (c && c->type == BC_CONV_SEARCH) {
+        bc_search_move(c, -dir * bc_search_page());
+        return;
+    }
     if (c && c->type == BC_CONV_BOARD) {
         /* A board scrolls from the top: PgUp goes up. */
         bc_board_scroll(c, -dir);
@@ -174,6 +194,33 @@ static void open_selected(void)
     }
     if (!bc_conv_open(jid, true))
         bc_error("Cannot open a chat with %s", jid);
+}
+
+/* Ctrl-R (dir 1: older) and Ctrl-S (-1: newer) in a chat tab with an
+ * empty input line: find in the conversation. With matches, step to the
+ * next one; Ctrl-R without starts "/find " on the input line. Otherwise
+ * (text typed, or another tab) the keys stay readline's history search.
+ * Returns true if the key was used here. */
+static bool find_key(int dir)
+{
+    bc_conv *c = bc_conv_current();
+    if (!c || c->type != BC_CONV_CHAT || bc_prompt_pending() || rl_end > 0)
+        return false;
+    if (bc_find_active(c)) {
+        GError *err = NULL;
+        if (!bc_find_step(c, dir, &err)) {
+            /* Stay on the match shown; the bell says there is none that way. */
+            beep();
+            g_clear_error(&err);
+        }
+        bc_dirty(BC_DIRTY_VIEW | BC_DIRTY_TABS);
+        return true;
+    }
+    if (dir < 0)
+        return false;
+    rl_insert_text("/find ");
+    mark_input();
+    return true;
 }
 
 static void feed(const char *bytes, size_t n)
@@ -238,6 +285,12 @@ static void handle_key(int key)
         function_key(key - KEY_F(0));
         return;
     }
+    bc_conv *cur = bc_conv_current();
+    if (cur && cur->type == BC_CONV_SEARCH && (key == KEY_UP || key == KEY_DOWN)) {
+        /* Nothing to recall in a search tab: Up/Down move the selection. */
+        bc_search_move(cur, key == KEY_UP ? -1 : 1);
+        return;
+    }
     const char *seq = NULL;
     switch (key) {
     case KEY_LEFT: seq = "\033[D"; break;
@@ -286,6 +339,8 @@ static void handle_char(wint_t wc, bool alt)
         cancel_line();
         return;
     }
+    if ((wc == 18 || wc == 19) && find_key(wc == 18 ? 1 : -1))
+        return;
     feed_wchar(wc);
 }
 

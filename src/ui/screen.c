@@ -2,8 +2,10 @@
 /* The screen: title bar, conversation view, status line and input line,
  * redrawn from the dirty bits once per loop turn. */
 #include "backchat/conv.h"
+#include "backchat/core.h"
 #include "backchat/loop.h"
 #include "backchat/roster.h"
+#include "backchat/searchview.h"
 #include "backchat/session.h"
 #include "backchat/status.h"
 #include "backchat/ui.h"
@@ -18,6 +20,7 @@
 #include <unistd.h>
 
 static void layout_free(void);
+static int line_rows(const bc_line *l);
 static WINDOW *title_w, *view_w, *status_w, *panel_w;
 WINDOW *bc_input_w;
 static int rows_, cols_;
@@ -128,12 +131,15 @@ bool bc_ui_init(void)
     init_colors();
     make_windows();
     bc_input_init();
+    /* History paging counts rows the way the view lays them out. */
+    bc_conv_set_line_rows(line_rows);
     bc_dirty(BC_DIRTY_ALL);
     return true;
 }
 
 void bc_ui_shutdown(void)
 {
+    bc_conv_set_line_rows(NULL);
     bc_input_shutdown();
     layout_free();
     bc_panel_free();
@@ -224,7 +230,12 @@ static void draw_title(void)
     if (!c || c->type == BC_CONV_CONSOLE)
         t = g_strdup_printf(" backchat console%s%s", s->account ? " \xe2\x80\x94 " : "",
                             s->account ? s->account->jid : "");
-    else if (c->type == BC_CONV_BOARD) {
+    else if (c->type == BC_CONV_SEARCH) {
+        const bc_search_view *v = c->search;
+        guint n = v ? v->hits->len : 0;
+        t = g_strdup_printf(" search: %s \xe2\x80\x94 %u%s result%s (Up/Down select, Enter opens)",
+                            v ? v->query : "", n, v && v->more ? "+" : "", n == 1 ? "" : "s");
+    } else if (c->type == BC_CONV_BOARD) {
         static const char *const sorts[] = {"status", "name", "time in status"};
         unsigned k = (unsigned)c->board_sort < 3 ? (unsigned)c->board_sort : 0;
         t = g_strdup_printf(" team board \xe2\x80\x94 %s \xe2\x80\x94 sorted by %s",
@@ -293,10 +304,25 @@ static void draw_status(void)
         g_free(item);
     }
     bc_conv *c = bc_conv_current();
-    if (c && c->type == BC_CONV_BOARD) {
+    const char *problem = bc_core_log_problem();
+    if (problem) {
+        /* The log cannot be written: say so wherever the user is. */
+        wattron(status_w, COLOR_PAIR(PAIR_WARN) | A_BOLD);
+        put_clip(status_w, problem, -1);
+        wattroff(status_w, COLOR_PAIR(PAIR_WARN) | A_BOLD);
+        wattron(status_w, COLOR_PAIR(PAIR_BAR));
+        put_clip(status_w, " ", -1);
+    }
+    if (c && bc_find_active(c)) {
+        char *f = g_strdup_printf(" -- find %s: %d of %u%s (Ctrl-R older, Ctrl-S newer) --",
+                                  c->find_query, c->find_pos + 1, c->find_ids->len,
+                                  c->find_ids->len >= BC_FIND_MAX ? "+" : "");
+        put_clip(status_w, f, -1);
+        g_free(f);
+    } else if (c && c->type == BC_CONV_BOARD) {
         if (bc_board_more_below())
             put_clip(status_w, " -- more below (PgDn) --", -1);
-    } else if (c && c->scroll > 0)
+    } else if (c && (c->scroll > 0 || c->more_newer))
         put_clip(status_w, " -- more below (PgDn) --", -1);
     fill_bar(status_w);
     wattroff(status_w, COLOR_PAIR(PAIR_BAR));
@@ -329,6 +355,7 @@ static short line_pair(const bc_line *l)
  * continuation rows, and its rows. */
 typedef struct {
     char *pre;
+    char *text;  /* what is shown: the line's text, and "(edited)" */
     int indent;
     size_t n;
     bc_wrap_row rows[MAX_ROWS_PER_LINE];
@@ -340,9 +367,11 @@ static void layout_line(const bc_line *l)
 {
     g_free(lay.pre);
     lay.pre = line_prefix(l);
+    g_free(lay.text);
+    lay.text = l->edited ? g_strdup_printf("%s (edited)", l->text) : g_strdup(l->text);
     int pre_w = bc_str_width(lay.pre, -1);
     lay.indent = pre_w < view_cols_ / 2 ? pre_w : 2;
-    lay.n = bc_wrap(l->text, view_cols_ - pre_w, view_cols_ - lay.indent, lay.rows,
+    lay.n = bc_wrap(lay.text, view_cols_ - pre_w, view_cols_ - lay.indent, lay.rows,
                     MAX_ROWS_PER_LINE);
 }
 
@@ -369,16 +398,22 @@ static int draw_line(const bc_line *l, int y, int skip, int avail)
             wmove(view_w, y + used, lay.indent);
         }
         short p = line_pair(l);
-        if (p)
-            wattron(view_w, COLOR_PAIR(p));
-        put_clip(view_w, l->text + lay.rows[r].start, (long)lay.rows[r].len);
-        if (p)
-            wattroff(view_w, COLOR_PAIR(p));
+        /* The line a search jumped to stands out. */
+        attr_t a = (p ? COLOR_PAIR(p) : 0) | (l->mark ? A_REVERSE : 0);
+        if (a)
+            wattron(view_w, a);
+        put_clip(view_w, lay.text + lay.rows[r].start, (long)lay.rows[r].len);
+        if (a)
+            wattroff(view_w, a);
     }
     return used;
 }
 
-static void layout_free(void) { g_clear_pointer(&lay.pre, g_free); }
+static void layout_free(void)
+{
+    g_clear_pointer(&lay.pre, g_free);
+    g_clear_pointer(&lay.text, g_free);
+}
 
 static int line_rows(const bc_line *l)
 {
@@ -394,6 +429,10 @@ static void draw_view(void)
         return;
     if (c->type == BC_CONV_BOARD) {
         bc_board_draw(view_w, c);
+        return;
+    }
+    if (c->type == BC_CONV_SEARCH) {
+        bc_search_draw(view_w, c);
         return;
     }
     int h, w;

@@ -56,4 +56,9 @@ void bc_board_free(void);
 
 void bc_panel_free(void);
 
+/* search.c: a BC_CONV_SEARCH tab in the view area. */
+void bc_search_draw(WINDOW *w, bc_conv *c);
+/* Hits a page of the search tab holds (PgUp/PgDn move by it). */
+int bc_search_page(void);
+
 #endif

@@ -41,6 +41,22 @@ void bc_xmpp_presence_reset(void);
 void bc_xmpp_message_handlers_add(xmpp_conn_t *conn);
 /* Parses XEP-0203 <delay stamp>; 0 if absent or malformed. */
 long long bc_xmpp_delay_stamp(xmpp_stanza_t *stanza);
+/* The dedupe id of a message: its origin-id (XEP-0359), else its id
+ * attribute; sanitized, bounded, newly allocated, or NULL. */
+char *bc_xmpp_message_id(xmpp_stanza_t *stanza);
+/* The <stanza-id/> our own server stamped on it (by = own_bare), or NULL. */
+char *bc_xmpp_server_id(xmpp_stanza_t *stanza, const char *own_bare);
+/* XEP-0308: the id of the message this one corrects, or NULL. */
+char *bc_xmpp_replace_id(xmpp_stanza_t *stanza);
+
+/* mam.c: archive catch-up (XEP-0313). */
+/* Fetches everything since the last sync mark from the account archive;
+ * at the end of each session start (after the roster and presence). */
+void bc_xmpp_mam_catchup(void);
+/* If `msg` is an archive result (it has a <result xmlns='urn:xmpp:mam:2'>),
+ * handles it and returns true: it is never a live message. Only results
+ * from our own bare JID (or without 'from') for our current query count. */
+bool bc_xmpp_mam_message(xmpp_stanza_t *msg);
 
 /* iq.c: helpers every protocol file uses. */
 /* Sanitized single-line text of `el` (NULL el or no text: NULL), at most

@@ -12,6 +12,7 @@
 
 #define NS_DELAY "urn:xmpp:delay"
 #define NS_SID "urn:xmpp:sid:0"
+#define NS_CORRECT "urn:xmpp:message-correct:0"
 
 /* Longest id we keep (ids are opaque; a hostile one may be huge). */
 #define MAX_ID_LEN 256
@@ -32,7 +33,7 @@ long long bc_xmpp_delay_stamp(xmpp_stanza_t *stanza)
 
 /* The id that identifies this message for deduplication: origin-id
  * (XEP-0359) if present, else the id attribute. Sanitized, bounded. */
-static char *message_id(xmpp_stanza_t *stanza)
+char *bc_xmpp_message_id(xmpp_stanza_t *stanza)
 {
     const char *id = NULL;
     xmpp_stanza_t *oid = xmpp_stanza_get_child_by_name_and_ns(stanza, "origin-id", NS_SID);
@@ -45,9 +46,46 @@ static char *message_id(xmpp_stanza_t *stanza)
     return bc_sanitize_line(id, -1);
 }
 
+char *bc_xmpp_server_id(xmpp_stanza_t *stanza, const char *own_bare)
+{
+    if (!own_bare)
+        return NULL;
+    /* Anyone can put a <stanza-id/> in a message: only the one our own
+     * server stamped (by = our bare JID) is an archive id. */
+    for (xmpp_stanza_t *c = xmpp_stanza_get_children(stanza); c; c = xmpp_stanza_get_next(c)) {
+        const char *name = xmpp_stanza_get_name(c), *ns = xmpp_stanza_get_ns(c);
+        if (!xmpp_stanza_is_tag(c) || !name || !ns || strcmp(name, "stanza-id") != 0 ||
+            strcmp(ns, NS_SID) != 0)
+            continue;
+        const char *by = xmpp_stanza_get_attribute(c, "by");
+        const char *id = xmpp_stanza_get_attribute(c, "id");
+        if (!by || !id || !*id || strlen(id) > MAX_ID_LEN || strchr(by, '/'))
+            continue;
+        char *by_bare = bc_jid_bare(by);
+        bool ours = by_bare && strcmp(by_bare, own_bare) == 0;
+        g_free(by_bare);
+        if (ours)
+            return bc_sanitize_line(id, -1);
+    }
+    return NULL;
+}
+
+char *bc_xmpp_replace_id(xmpp_stanza_t *stanza)
+{
+    xmpp_stanza_t *r = xmpp_stanza_get_child_by_name_and_ns(stanza, "replace", NS_CORRECT);
+    const char *id = r ? xmpp_stanza_get_attribute(r, "id") : NULL;
+    if (!id || !*id || strlen(id) > MAX_ID_LEN)
+        return NULL;
+    return bc_sanitize_line(id, -1);
+}
+
 static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
     bc_xmpp_note_activity();
+    /* Archive results (XEP-0313) are not live messages: the catch-up
+     * checks and logs them (they may come without a 'from'). */
+    if (bc_xmpp_mam_message(stanza))
+        return 1;
     const char *from = xmpp_stanza_get_from(stanza);
     const char *type = xmpp_stanza_get_type(stanza);
     char *peer = from ? bc_jid_bare(from) : NULL;
@@ -84,11 +122,13 @@ static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
     char *body = bc_sanitize(raw, -1);
     xmpp_free(bc_xctx, raw);
 
-    if (type && strcmp(type, "headline") == 0) {
-        bc_console("Headline from %s: %s", peer, body);
-    } else if (!type || strcmp(type, "chat") == 0 || strcmp(type, "normal") == 0) {
+    bool headline = type && strcmp(type, "headline") == 0;
+    if (headline || !type || strcmp(type, "chat") == 0 || strcmp(type, "normal") == 0) {
         char *from_clean = bc_sanitize_line(from, -1);
-        char *id = message_id(stanza);
+        char *id = bc_xmpp_message_id(stanza);
+        char *self = bc_xmpp_self_bare();
+        char *server_id = bc_xmpp_server_id(stanza, self);
+        char *replaces = headline ? NULL : bc_xmpp_replace_id(stanza);
         bc_msg_event ev = {
             .peer = peer,
             .from_full = from_clean,
@@ -97,8 +137,14 @@ static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
             .type = type ? type : "normal",
             .ts_server = bc_xmpp_delay_stamp(stanza),
             .outgoing = false,
+            .kind = headline ? BC_KIND_HEADLINE : BC_KIND_CHAT,
+            .server_id = server_id,
+            .replaces_id = replaces,
         };
         bc_core_message(&ev);
+        g_free(replaces);
+        g_free(server_id);
+        g_free(self);
         g_free(id);
         g_free(from_clean);
     }

@@ -125,6 +125,9 @@ static void on_roster(xmpp_stanza_t *reply, bool disconnected, void *data)
      * presence that comes back lands on known contacts. */
     bc_xmpp_presence_ready();
     fetch_blocklist();
+    /* Then what was said while we were away (XEP-0313), at every login
+     * and reconnection. */
+    bc_xmpp_mam_catchup();
 }
 
 void bc_xmpp_session_begin(xmpp_conn_t *conn)

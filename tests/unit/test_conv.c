@@ -152,13 +152,14 @@ static void test_line_contents(void **state)
     /* The strings were copied. */
     from[0] = 'X';
     text[0] = 'X';
-    const bc_line *l = bc_conv_line(bob, 0);
+    /* Lines are in time order: the older (delayed) one goes first. */
+    const bc_line *l = bc_conv_line(bob, 1);
     assert_non_null(l);
     assert_int_equal(l->kind, BC_LINE_IN);
     assert_string_equal(l->from, "bob");
     assert_string_equal(l->text, "hello");
     assert_true(l->ts >= (int64_t)before && l->ts <= (int64_t)after);
-    l = bc_conv_line(bob, 1);
+    l = bc_conv_line(bob, 0);
     assert_int_equal(l->kind, BC_LINE_OUT);
     assert_null(l->from);
     assert_string_equal(l->text, "");

@@ -841,6 +841,41 @@ static void test_subscription_request(void **state)
     assert_int_equal(bc_roster_count(), c1);
 }
 
+/* A hostile server can send presence from any number of made-up JIDs:
+ * strangers are capped, roster items never are. */
+static void test_strangers_bounded(void **state)
+{
+    (void)state;
+    char jid[64];
+    for (int i = 0; i < 2500; i++) {
+        g_snprintf(jid, sizeof jid, "s%d@evil.example/r", i);
+        bc_roster_presence(jid, BC_SHOW_ONLINE, "hi", 0, 0);
+    }
+    size_t after_flood = bc_roster_count();
+    assert_true(after_flood <= 2000);
+    assert_true(after_flood >= 1000); /* the cap is not absurdly low */
+    assert_null(bc_roster_get("s2499@evil.example"));
+    /* Activity and requests from more strangers are refused too... */
+    bc_roster_activity("late@evil.example", "eating", NULL);
+    bc_roster_subscription_request("asker@evil.example");
+    assert_null(bc_roster_get("late@evil.example"));
+    assert_null(bc_roster_get("asker@evil.example"));
+    /* ...but the server's roster always gets in, and presence from a
+     * roster contact is always recorded. */
+    const char *const groups[] = {NULL};
+    for (int i = 0; i < 100; i++) {
+        g_snprintf(jid, sizeof jid, "friend%d@example.org", i);
+        bc_roster_item(jid, NULL, groups, BC_SUB_BOTH, false);
+    }
+    assert_int_equal(bc_roster_count(), after_flood + 100);
+    bc_roster_presence("friend7@example.org/phone", BC_SHOW_AWAY, NULL, 0, 0);
+    assert_int_equal(bc_roster_get("friend7@example.org")->show, BC_SHOW_AWAY);
+    /* A stranger turned roster item frees a stranger's place. */
+    bc_roster_item("s0@evil.example", "Was a stranger", groups, BC_SUB_BOTH, false);
+    bc_roster_presence("fresh@evil.example/r", BC_SHOW_ONLINE, NULL, 0, 0);
+    assert_non_null(bc_roster_get("fresh@evil.example"));
+}
+
 static void test_blocked(void **state)
 {
     (void)state;
@@ -948,6 +983,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_item_add_update, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_strangers_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sub_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_full_roster, setup, teardown),
         cmocka_unit_test_setup_teardown(test_full_roster_drop_clears_name, setup, teardown),

@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Archive catch-up (XEP-0313, urn:xmpp:mam:2): at every session start,
+ * ask the account archive for everything after the last archive id we
+ * have (RSM paging, 100 a page), hand each result to core, and move the
+ * sync mark after each page. Results are only believed when they come
+ * from our own bare JID (or without 'from') and answer our query. */
+#include "backchat/archive.h"
+#include "backchat/conv.h"
+#include "backchat/core.h"
+#include "backchat/jid.h"
+#include "backchat/sanitize.h"
+#include "backchat/xmpp.h"
+#include "internal.h"
+
+#include <string.h>
+#include <time.h>
+
+#define NS_MAM "urn:xmpp:mam:2"
+#define NS_RSM "http://jabber.org/protocol/rsm"
+#define NS_FORWARD "urn:xmpp:forward:0"
+#define NS_DATA "jabber:x:data"
+#define NS_DELAY "urn:xmpp:delay"
+
+#define PAGE_MAX 100          /* results asked for per page */
+#define PAGE_ACCEPT 200       /* results believed per page, whatever the server sends */
+#define MAX_PAGES 50          /* per catch-up: 5,000 messages; the rest next time */
+#define QUERY_TIMEOUT_MS 60000
+#define MAX_ID_LEN 256
+#define MAX_BODY_BYTES (256 * 1024)
+
+static struct {
+    bool running;
+    char *queryid;
+    char *own;          /* our bare JID */
+    char *after;        /* RSM <after/> of the page asked for */
+    int64_t start;      /* the form's start, 0: none (paging after an id) */
+    int64_t mark_ts;    /* the sync mark's time, for a fallback */
+    bool fell_back;     /* the mark's id was unknown: went by time once */
+    int pages;
+    int page_results;
+    char *last_id;      /* the newest result of this page */
+    int64_t last_ts;
+} q;
+
+static void stop(void)
+{
+    q.running = false;
+    g_clear_pointer(&q.queryid, g_free);
+    g_clear_pointer(&q.after, g_free);
+    g_clear_pointer(&q.last_id, g_free);
+    g_clear_pointer(&q.own, g_free);
+}
+
+static void add_field(xmpp_stanza_t *x, const char *var, const char *type, const char *value)
+{
+    xmpp_stanza_t *f = bc_xmpp_el("field", NULL);
+    xmpp_stanza_set_attribute(f, "var", var);
+    if (type)
+        xmpp_stanza_set_attribute(f, "type", type);
+    bc_xmpp_add_text_child(f, "value", value);
+    xmpp_stanza_add_child(x, f);
+    xmpp_stanza_release(f);
+}
+
+static void on_page(xmpp_stanza_t *reply, bool disconnected, void *data);
+
+static void send_page(void)
+{
+    g_free(q.queryid);
+    char *qid = xmpp_uuid_gen(bc_xctx);
+    q.queryid = g_strdup(qid ? qid : "bc-mam");
+    if (qid)
+        xmpp_free(bc_xctx, qid);
+    q.page_results = 0;
+    g_clear_pointer(&q.last_id, g_free);
+
+    xmpp_stanza_t *iq = xmpp_iq_new(bc_xctx, "set", NULL);
+    xmpp_stanza_t *query = bc_xmpp_el("query", NS_MAM);
+    xmpp_stanza_set_attribute(query, "queryid", q.queryid);
+    if (q.start > 0) {
+        xmpp_stanza_t *x = bc_xmpp_el("x", NS_DATA);
+        xmpp_stanza_set_type(x, "submit");
+        add_field(x, "FORM_TYPE", "hidden", NS_MAM);
+        GDateTime *dt = g_date_time_new_from_unix_utc(q.start);
+        char *iso = dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+        if (iso)
+            add_field(x, "start", NULL, iso);
+        g_free(iso);
+        if (dt)
+            g_date_time_unref(dt);
+        xmpp_stanza_add_child(query, x);
+        xmpp_stanza_release(x);
+    }
+    xmpp_stanza_t *set = bc_xmpp_el("set", NS_RSM);
+    char max[16];
+    g_snprintf(max, sizeof max, "%d", PAGE_MAX);
+    bc_xmpp_add_text_child(set, "max", max);
+    if (q.after)
+        bc_xmpp_add_text_child(set, "after", q.after);
+    xmpp_stanza_add_child(query, set);
+    xmpp_stanza_release(set);
+    xmpp_stanza_add_child(iq, query);
+    xmpp_stanza_release(query);
+    bc_xmpp_iq_send(iq, NULL, QUERY_TIMEOUT_MS, on_page, NULL, NULL);
+    xmpp_stanza_release(iq);
+}
+
+void bc_xmpp_mam_catchup(void)
+{
+    if (q.running)
+        stop();
+    if (!bc_core_log())
+        return; /* nowhere to keep it */
+    q.own = bc_xmpp_self_bare();
+    if (!q.own)
+        return;
+    char *after = NULL;
+    int64_t mark_ts = 0, start = 0;
+    bool have = bc_archive_where(q.own, &after, &mark_ts, &start);
+    q.after = after;
+    q.start = have ? 0 : start;
+    q.mark_ts = mark_ts;
+    q.fell_back = false;
+    q.pages = 0;
+    q.running = true;
+    bc_archive_begin();
+    send_page();
+}
+
+static bool is(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
+
+bool bc_xmpp_mam_message(xmpp_stanza_t *msg)
+{
+    xmpp_stanza_t *res = xmpp_stanza_get_child_by_name_and_ns(msg, "result", NS_MAM);
+    if (!res)
+        return false;
+    /* From here on it is an archive result, never a live message. */
+    if (!bc_xmpp_from_self_or_server(xmpp_stanza_get_from(msg)))
+        return true; /* forged: only our own archive speaks for us */
+    if (!q.running || !is(xmpp_stanza_get_attribute(res, "queryid"), q.queryid))
+        return true;
+    if (++q.page_results > PAGE_ACCEPT)
+        return true;
+    const char *rid = xmpp_stanza_get_attribute(res, "id");
+    if (!rid || !*rid || strlen(rid) > MAX_ID_LEN)
+        return true;
+    char *archive_id = bc_sanitize_line(rid, -1);
+    xmpp_stanza_t *fwd = xmpp_stanza_get_child_by_name_and_ns(res, "forwarded", NS_FORWARD);
+    xmpp_stanza_t *inner = fwd ? xmpp_stanza_get_child_by_name(fwd, "message") : NULL;
+    int64_t ts = fwd ? (int64_t)bc_xmpp_delay_stamp(fwd) : 0;
+    if (!ts && inner)
+        ts = (int64_t)bc_xmpp_delay_stamp(inner);
+    g_free(q.last_id);
+    q.last_id = g_strdup(archive_id);
+    q.last_ts = ts;
+
+    const char *type = inner ? xmpp_stanza_get_type(inner) : NULL;
+    xmpp_stanza_t *body_el = inner ? xmpp_stanza_get_child_by_name(inner, "body") : NULL;
+    const char *ifrom = inner ? xmpp_stanza_get_from(inner) : NULL;
+    const char *ito = inner ? xmpp_stanza_get_to(inner) : NULL;
+    /* 1:1 messages with a text; rooms, headlines and errors are not
+     * caught up here. */
+    bool wanted = body_el && ifrom && (!type || is(type, "chat") || is(type, "normal"));
+    char *from_bare = wanted ? bc_jid_bare(ifrom) : NULL;
+    bool outgoing = from_bare && strcmp(from_bare, q.own) == 0;
+    char *conv = outgoing ? (ito ? bc_jid_bare(ito) : NULL) : g_strdup(from_bare);
+    char *raw = conv ? xmpp_stanza_get_text(body_el) : NULL;
+    if (raw && *raw) {
+        size_t len = strlen(raw);
+        char *body = bc_sanitize(raw, (long)(len < MAX_BODY_BYTES ? len : MAX_BODY_BYTES));
+        char *from_clean = bc_sanitize_line(ifrom, -1);
+        char *sid = bc_xmpp_message_id(inner);
+        char *replaces = bc_xmpp_replace_id(inner);
+        bc_archive_msg m = {
+            .conv = conv,
+            .from_full = from_clean,
+            .body = body,
+            .stanza_id = sid,
+            .archive_id = archive_id,
+            .replaces_id = replaces,
+            .type = type ? type : "normal",
+            .ts = ts,
+            .outgoing = outgoing,
+        };
+        bc_archive_message(&m);
+        g_free(replaces);
+        g_free(sid);
+        g_free(from_clean);
+        g_free(body);
+    }
+    if (raw)
+        xmpp_free(bc_xctx, raw);
+    g_free(conv);
+    g_free(from_bare);
+    g_free(archive_id);
+    return true;
+}
+
+static bool error_is(xmpp_stanza_t *reply, const char *cond)
+{
+    xmpp_stanza_t *e = xmpp_stanza_get_child_by_name(reply, "error");
+    return e && xmpp_stanza_get_child_by_name_and_ns(e, cond, BC_NS_STANZAS);
+}
+
+static void on_page(xmpp_stanza_t *reply, bool disconnected, void *data)
+{
+    if (!q.running)
+        return;
+    if (disconnected) {
+        stop();
+        bc_archive_end(false, "the connection closed");
+        return;
+    }
+    if (!reply) {
+        stop();
+        bc_archive_end(false, "the server did not answer within 60 s");
+        return;
+    }
+    if (bc_xmpp_iq_is_error(reply)) {
+        if (q.after && !q.fell_back && error_is(reply, "item-not-found")) {
+            /* The archive no longer has our last id (expired): go by the
+             * time of the mark instead. */
+            q.fell_back = true;
+            g_clear_pointer(&q.after, g_free);
+            int64_t week = (int64_t)time(NULL) - (int64_t)BC_ARCHIVE_FIRST_DAYS * 86400;
+            q.start = q.mark_ts > week ? q.mark_ts - 60 : week;
+            send_page();
+            return;
+        }
+        char *why = bc_xmpp_error_text(reply);
+        char *msg = g_strdup_printf("the server refused the archive query (%s)", why);
+        stop();
+        bc_archive_end(false, msg);
+        g_free(msg);
+        g_free(why);
+        return;
+    }
+    xmpp_stanza_t *fin = xmpp_stanza_get_child_by_name_and_ns(reply, "fin", NS_MAM);
+    bool complete = fin && is(xmpp_stanza_get_attribute(fin, "complete"), "true");
+    xmpp_stanza_t *set = fin ? xmpp_stanza_get_child_by_name_and_ns(fin, "set", NS_RSM) : NULL;
+    char *last = bc_xmpp_child_text(set, "last", NULL, MAX_ID_LEN);
+    if (!last || !*last) {
+        g_free(last);
+        last = g_strdup(q.last_id);
+    }
+    if (last && *last)
+        bc_archive_page_done(q.own, last, q.last_ts ? q.last_ts : (int64_t)time(NULL));
+    q.pages++;
+    bool more = !complete && last && *last && q.page_results > 0;
+    if (!more) {
+        stop();
+        bc_archive_end(true, NULL);
+    } else if (q.pages >= MAX_PAGES) {
+        stop();
+        bc_archive_end(false, NULL);
+    } else {
+        g_free(q.after);
+        q.after = g_strdup(last);
+        send_page();
+    }
+    g_free(last);
+}
