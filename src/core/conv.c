@@ -192,6 +192,29 @@ bc_conv *bc_conv_find(const char *jid)
     return NULL;
 }
 
+/* A tab is named by the local part ("bob"), unless that could mislead:
+ * another open tab already has the name (bob@example.org and
+ * bob@other.example), or the domain is not plain ASCII (a look-alike
+ * such as a Cyrillic "а" in "аpple.example"). Then the whole JID. */
+static char *chat_title(const char *bare)
+{
+    char *local = bc_jid_display(bare);
+    const char *at = strchr(bare, '@');
+    bool ascii = true;
+    for (const char *p = at ? at + 1 : bare; *p; p++)
+        if ((unsigned char)*p >= 0x80)
+            ascii = false;
+    bool taken = false;
+    for (size_t i = 1; convs && i < convs->len && !taken; i++) {
+        bc_conv *o = convs->pdata[i];
+        taken = o->title && strcmp(o->title, local) == 0;
+    }
+    if (ascii && !taken)
+        return local;
+    g_free(local);
+    return g_strdup(bare);
+}
+
 bc_conv *bc_conv_open(const char *jid, bool focus)
 {
     bc_conv *c = bc_conv_find(jid);
@@ -199,7 +222,7 @@ bc_conv *bc_conv_open(const char *jid, bool focus)
         char *bare = bc_jid_bare(jid);
         if (!bare)
             return NULL;
-        char *title = bc_jid_display(bare);
+        char *title = chat_title(bare);
         c = conv_new(BC_CONV_CHAT, bare, title);
         g_free(title);
         g_free(bare);

@@ -276,6 +276,10 @@ def test_hostile_remote_addresses(server, evil, home, app, peers):
     s.focus("bob@" + IDN)
     scr = app.wait_for("idn-1", timeout=10, region="view")
     title = app.region("title")
+    # Its tab is named by the whole JID, not "bob": it cannot pass for
+    # the real bob@localhost in the tab bar.
+    status = app.region("status")
+    assert ("bob@" + IDN) in status, "look-alike tab not named by its JID: %r" % status
     s.focus_bob()
     s.works("message from an IDN homoglyph domain",
             "own window, title shows the Cyrillic domain (%r), separate from bob@localhost"

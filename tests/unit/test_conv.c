@@ -52,6 +52,20 @@ static void test_console(void **state)
     assert_int_equal(bc_conv_count(), 1);
 }
 
+/* Tab names cannot be used to pass one contact off as another. */
+static void test_titles_not_misleading(void **state)
+{
+    (void)state;
+    bc_conv *a = bc_conv_open("bob@example.org", false);
+    assert_string_equal(a->title, "bob");
+    bc_conv *b = bc_conv_open("bob@other.example", false);
+    assert_string_equal(b->title, "bob@other.example");
+    bc_conv *c = bc_conv_open("bob@\xd0\xb0pple.example", false); /* Cyrillic a */
+    assert_string_equal(c->title, "bob@\xd0\xb0pple.example");
+    bc_conv *d = bc_conv_open("carol@example.org", false);
+    assert_string_equal(d->title, "carol");
+}
+
 static void test_open_find(void **state)
 {
     (void)state;
@@ -349,6 +363,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_console),
         T(test_open_find),
+        T(test_titles_not_misleading),
         T(test_known_jids),
         T(test_unread),
         T(test_line_contents),
