@@ -6,6 +6,7 @@
 #include "backchat/sanitize.h"
 #include "backchat/session.h"
 #include "backchat/xmpp.h"
+#include "carbons.h"
 #include "internal.h"
 
 #include <string.h>
@@ -13,6 +14,7 @@
 #define NS_DELAY "urn:xmpp:delay"
 #define NS_SID "urn:xmpp:sid:0"
 #define NS_CORRECT "urn:xmpp:message-correct:0"
+#define NS_FORWARD "urn:xmpp:forward:0"
 
 /* Longest id we keep (ids are opaque; a hostile one may be huge). */
 #define MAX_ID_LEN 256
@@ -79,12 +81,139 @@ char *bc_xmpp_replace_id(xmpp_stanza_t *stanza)
     return bc_sanitize_line(id, -1);
 }
 
+/* Shows and logs a chat, normal or headline message with a body.
+ * `peer` is the conversation (bare JID), `from` the sender as given. */
+static void deliver(xmpp_stanza_t *stanza, const char *peer, const char *from,
+                    const char *type, bool outgoing)
+{
+    xmpp_stanza_t *body_el = xmpp_stanza_get_child_by_name(stanza, "body");
+    char *raw = body_el ? xmpp_stanza_get_text(body_el) : NULL;
+    if (!raw || !*raw) { /* chat states, receipts...: not shown yet */
+        if (raw)
+            xmpp_free(bc_xctx, raw);
+        return;
+    }
+    char *body = bc_sanitize(raw, -1);
+    xmpp_free(bc_xctx, raw);
+
+    bool headline = !outgoing && type && strcmp(type, "headline") == 0;
+    if (headline || !type || strcmp(type, "chat") == 0 || strcmp(type, "normal") == 0) {
+        char *from_clean = from ? bc_sanitize_line(from, -1) : NULL;
+        char *id = bc_xmpp_message_id(stanza);
+        char *self = bc_xmpp_self_bare();
+        char *server_id = bc_xmpp_server_id(stanza, self);
+        char *replaces = headline ? NULL : bc_xmpp_replace_id(stanza);
+        bc_msg_event ev = {
+            .peer = peer,
+            .from_full = from_clean,
+            .body = body,
+            .stanza_id = id,
+            .type = type ? type : "normal",
+            .ts_server = bc_xmpp_delay_stamp(stanza),
+            .outgoing = outgoing,
+            .kind = headline ? BC_KIND_HEADLINE : BC_KIND_CHAT,
+            .server_id = server_id,
+            .replaces_id = replaces,
+        };
+        bc_core_message(&ev);
+        g_free(replaces);
+        g_free(server_id);
+        g_free(self);
+        g_free(id);
+        g_free(from_clean);
+    }
+    /* type=groupchat belongs to the group chat layer. */
+    g_free(body);
+}
+
+static bool carbon_forged_warned;
+
+/* If `stanza` is a carbon (XEP-0280: <received/> or <sent/> wrapping a
+ * <forwarded/> message), handles it and returns true. Only our own
+ * server (from = our bare JID) sends carbons; any other is forged: the
+ * wrapped message is ignored (warned about once) and false returned, so
+ * the outer message is treated as what it is, one from its sender. */
+static bool on_carbon(xmpp_stanza_t *stanza)
+{
+    bool sent = false;
+    xmpp_stanza_t *w = xmpp_stanza_get_child_by_name_and_ns(stanza, "received", BC_NS_CARBONS);
+    if (!w) {
+        w = xmpp_stanza_get_child_by_name_and_ns(stanza, "sent", BC_NS_CARBONS);
+        sent = w != NULL;
+    }
+    if (!w)
+        return false;
+    const char *from = xmpp_stanza_get_from(stanza);
+    char *self = bc_xmpp_self_bare();
+    if (!from || !self || strcmp(from, self) != 0) {
+        if (!carbon_forged_warned) {
+            carbon_forged_warned = true;
+            char *who = from ? bc_sanitize_line(from, 256) : g_strdup("(nobody)");
+            bc_console_err("Ignored a forged message copy (carbon) from %s: only our own "
+                           "server sends those.", who);
+            g_free(who);
+        }
+        g_free(self);
+        return false;
+    }
+    xmpp_stanza_t *fwd = xmpp_stanza_get_child_by_name_and_ns(w, "forwarded", NS_FORWARD);
+    xmpp_stanza_t *inner = fwd ? xmpp_stanza_get_child_by_name(fwd, "message") : NULL;
+    const char *itype = inner ? xmpp_stanza_get_type(inner) : NULL;
+    /* Copies of errors, headlines and room messages are not ours to show. */
+    bool wanted = inner && (!itype || strcmp(itype, "chat") == 0 || strcmp(itype, "normal") == 0) &&
+                  !xmpp_stanza_get_child_by_name_and_ns(inner, "event", BC_NS_PUBSUB_EVENT);
+    const char *ifrom = wanted ? xmpp_stanza_get_from(inner) : NULL;
+    const char *ito = wanted ? xmpp_stanza_get_to(inner) : NULL;
+    char *peer = NULL;
+    if (sent) {
+        /* Sent by another of our devices: from us (or unstated), to the peer. */
+        char *fb = ifrom ? bc_jid_bare(ifrom) : NULL;
+        if (ito && (!ifrom || (fb && strcmp(fb, self) == 0)))
+            peer = bc_jid_bare(ito);
+        g_free(fb);
+        if (peer)
+            deliver(inner, peer, ifrom ? ifrom : self, itype, true);
+    } else if (ifrom) {
+        peer = bc_jid_bare(ifrom);
+        if (peer)
+            deliver(inner, peer, ifrom, itype, false);
+    }
+    g_free(peer);
+    g_free(self);
+    return true;
+}
+
+static void on_carbons_enabled(xmpp_stanza_t *reply, bool disconnected, void *data)
+{
+    (void)data;
+    if (disconnected || !reply || !bc_xmpp_iq_is_error(reply))
+        return;
+    char *why = bc_xmpp_error_text(reply);
+    bc_console_err("The server will not copy messages from your other devices "
+                   "(carbons): %s", why);
+    g_free(why);
+}
+
+void bc_xmpp_carbons_enable(void)
+{
+    xmpp_stanza_t *iq = xmpp_iq_new(bc_xctx, "set", NULL);
+    xmpp_stanza_t *en = bc_xmpp_el("enable", BC_NS_CARBONS);
+    xmpp_stanza_add_child(iq, en);
+    xmpp_stanza_release(en);
+    bc_xmpp_iq_send(iq, NULL, 30000, on_carbons_enabled, NULL, NULL);
+    xmpp_stanza_release(iq);
+}
+
 static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
     bc_xmpp_note_activity();
     /* Archive results (XEP-0313) are not live messages: the catch-up
      * checks and logs them (they may come without a 'from'). */
     if (bc_xmpp_mam_message(stanza))
+        return 1;
+    /* Nor are carbons (XEP-0280) from our server: the message is the
+     * forwarded one. */
+    if (on_carbon(stanza))
         return 1;
     const char *from = xmpp_stanza_get_from(stanza);
     const char *type = xmpp_stanza_get_type(stanza);
@@ -111,45 +240,7 @@ static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
         return 1;
     }
 
-    xmpp_stanza_t *body_el = xmpp_stanza_get_child_by_name(stanza, "body");
-    char *raw = body_el ? xmpp_stanza_get_text(body_el) : NULL;
-    if (!raw || !*raw) { /* chat states, receipts...: not shown yet */
-        if (raw)
-            xmpp_free(bc_xctx, raw);
-        g_free(peer);
-        return 1;
-    }
-    char *body = bc_sanitize(raw, -1);
-    xmpp_free(bc_xctx, raw);
-
-    bool headline = type && strcmp(type, "headline") == 0;
-    if (headline || !type || strcmp(type, "chat") == 0 || strcmp(type, "normal") == 0) {
-        char *from_clean = bc_sanitize_line(from, -1);
-        char *id = bc_xmpp_message_id(stanza);
-        char *self = bc_xmpp_self_bare();
-        char *server_id = bc_xmpp_server_id(stanza, self);
-        char *replaces = headline ? NULL : bc_xmpp_replace_id(stanza);
-        bc_msg_event ev = {
-            .peer = peer,
-            .from_full = from_clean,
-            .body = body,
-            .stanza_id = id,
-            .type = type ? type : "normal",
-            .ts_server = bc_xmpp_delay_stamp(stanza),
-            .outgoing = false,
-            .kind = headline ? BC_KIND_HEADLINE : BC_KIND_CHAT,
-            .server_id = server_id,
-            .replaces_id = replaces,
-        };
-        bc_core_message(&ev);
-        g_free(replaces);
-        g_free(server_id);
-        g_free(self);
-        g_free(id);
-        g_free(from_clean);
-    }
-    /* type=groupchat belongs to the group chat layer. */
-    g_free(body);
+    deliver(stanza, peer, from, type, false);
     g_free(peer);
     return 1;
 }

@@ -7,6 +7,7 @@
 #include "backchat/roster.h"
 #include "backchat/sanitize.h"
 #include "backchat/xmpp.h"
+#include "carbons.h"
 #include "internal.h"
 
 #include <string.h>
@@ -125,6 +126,8 @@ static void on_roster(xmpp_stanza_t *reply, bool disconnected, void *data)
      * presence that comes back lands on known contacts. */
     bc_xmpp_presence_ready();
     fetch_blocklist();
+    /* Copies of what our other devices send and receive (XEP-0280). */
+    bc_xmpp_carbons_enable();
     /* Then what was said while we were away (XEP-0313), at every login
      * and reconnection. */
     bc_xmpp_mam_catchup();
