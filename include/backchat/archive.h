@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "backchat/conv.h"
 #include "backchat/store.h"
 
 /* How far back the first catch-up of an account goes. */
@@ -52,5 +53,48 @@ void bc_archive_after_flush(void);
 
 /* The tag core gives archived messages (bc_store_msg.tag). */
 #define BC_ARCHIVE_TAG (UINT64_C(1) << 63)
+
+/* ---- older history of one conversation ---------------------------------
+ * Scrolling back past the oldest line of the local log asks the server
+ * archive for older messages of that 1:1 conversation, a page at a time:
+ * at most one request in flight per conversation, and none once the
+ * archive said it has nothing older (remembered for the session). Results
+ * are logged (deduplicated by server id) and go into the window at their
+ * place in time. */
+
+#define BC_ARCHIVE_OLDER_MAX 50
+/* The tag of the rows an older-history request brings. */
+#define BC_ARCHIVE_OLDER_TAG (BC_ARCHIVE_TAG | 1)
+
+typedef struct bc_archive_older_query {
+    const char *conv;       /* the peer's bare JID: the form's 'with' */
+    const char *before_id;  /* RSM <before>: the oldest row's archive id, or NULL */
+    int64_t end;            /* the oldest row's time, 0: the log has none. The
+                               form's 'end' (with an empty <before/>) when there
+                               is no before_id, or when the archive does not
+                               know it (item-not-found) */
+    int max;                /* RSM <max> */
+} bc_archive_older_query;
+
+/* xmpp/ installs it: sends the query, false if it cannot now (offline,
+ * too many in flight). It answers through bc_archive_older_message() for
+ * each result and bc_archive_older_end() once. */
+typedef bool (*bc_archive_older_fn)(const bc_archive_older_query *q);
+void bc_archive_set_older_fetcher(bc_archive_older_fn fn);
+
+/* history.c: the view of `c` is at the oldest line of the local log. Asks
+ * the archive for older lines unless a request is in flight or the
+ * archive has no more; says so in the tab. True if a request was sent. */
+bool bc_archive_older_at_top(bc_conv *c);
+/* One validated result of the request for `m->conv`: logged. */
+void bc_archive_older_message(const bc_archive_msg *m);
+/* The request for `conv` ended: `complete` (<fin complete='true'>: there is
+ * nothing older), or not (more to ask for; `why` a sentence on failure).
+ * The window is updated once what came is in the log. */
+void bc_archive_older_end(const char *conv, bool complete, const char *why);
+/* core.c: what the log did with a row of BC_ARCHIVE_OLDER_TAG. */
+void bc_archive_older_written(const bc_store_row *row);
+/* Forgets every conversation's state (tests). */
+void bc_archive_older_reset(void);
 
 #endif

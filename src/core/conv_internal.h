@@ -33,5 +33,10 @@ void bc_history_fill(bc_conv *c);
 bool bc_history_active(const bc_conv *c);
 /* Scrolls by `rows` (bc_conv_scroll() with a log). */
 void bc_history_scroll(bc_conv *c, int rows);
+/* A note from backchat at the top of `c`'s window (at most one line with
+ * `tag` in it; a view at the top stays at the top and shows it), and its
+ * removal. */
+void bc_history_note_top(bc_conv *c, const char *text, uint64_t tag);
+void bc_history_unnote(bc_conv *c, uint64_t tag);
 
 #endif

@@ -33,7 +33,9 @@ static uint64_t next_tag;
 
 static void on_written(const bc_store_row *row, uint64_t tag, void *data)
 {
-    if (tag & BC_ARCHIVE_TAG)
+    if (tag == BC_ARCHIVE_OLDER_TAG)
+        bc_archive_older_written(row);
+    else if (tag & BC_ARCHIVE_TAG)
         bc_archive_written(row);
     else
         bc_history_written(row, tag);

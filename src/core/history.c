@@ -13,11 +13,13 @@
  * messages of a conversation whose logging is off) are held aside when let
  * go at the newest end and put back when the window returns there. */
 #include "backchat/history.h"
+#include "backchat/archive.h"
 #include "backchat/jid.h"
 #include "backchat/session.h"
 #include "conv_internal.h"
 
 #include <string.h>
+#include <time.h>
 
 /* Corrections remembered per tab for originals not paged in yet. */
 #define EDITS_MAX 4096
@@ -558,8 +560,53 @@ void bc_history_scroll(bc_conv *c, int rows)
     if (target > 1000000)
         target = 1000000;
     c->scroll = (int)target;
-    if (rows > 0)
+    if (rows > 0) {
         fill_back(c);
+        /* At the oldest line of the local log: the server archive may
+         * have older ones. */
+        int total = total_rows(c);
+        if (!c->more_older && c->scroll >= (total > page ? total - page : 0))
+            bc_archive_older_at_top(c);
+    }
+}
+
+void bc_history_note_top(bc_conv *c, const char *text, uint64_t tag)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->len; i++)
+        if (bc_ring_at(c, i)->tag == tag)
+            return;
+    if (c->len == c->cap && !let_go_newest(c))
+        return; /* the view takes the whole ring */
+    int total = total_rows(c), page = bc_conv_page();
+    bool at_top = c->scroll >= (total > page ? total - page : 0);
+    bc_line *l = bc_line_new(c->len ? bc_ring_at(c, 0)->ts : (int64_t)time(NULL), BC_LINE_SYS,
+                             NULL, text);
+    l->tag = tag;
+    bc_ring_insert(c, 0, l);
+    if (at_top) {
+        total += bc_conv_line_rows(l);
+        c->scroll = total > page ? total - page : 0;
+    }
+    changed(c);
+}
+
+void bc_history_unnote(bc_conv *c, uint64_t tag)
+{
+    int below = 0;
+    for (size_t i = c ? c->len : 0; i > 0; i--) {
+        bc_line *l = bc_ring_at(c, i - 1);
+        int r = bc_conv_line_rows(l);
+        below += r;
+        if (l->tag != tag || l->id)
+            continue;
+        bc_conv_remove(c, i - 1);
+        if (c->scroll > 0 && below <= c->scroll)
+            c->scroll = c->scroll > r ? c->scroll - r : 0;
+        changed(c);
+        return;
+    }
 }
 
 bool bc_history_jump(bc_conv *c, int64_t id, GError **err)

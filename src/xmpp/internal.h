@@ -53,6 +53,8 @@ char *bc_xmpp_replace_id(xmpp_stanza_t *stanza);
 /* Fetches everything since the last sync mark from the account archive;
  * at the end of each session start (after the roster and presence). */
 void bc_xmpp_mam_catchup(void);
+/* Installs the older-history fetcher into core (bc_archive_set_older_fetcher). */
+void bc_xmpp_mam_init(void);
 /* If `msg` is an archive result (it has a <result xmlns='urn:xmpp:mam:2'>),
  * handles it and returns true: it is never a live message. Only results
  * from our own bare JID (or without 'from') for our current query count. */

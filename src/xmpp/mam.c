@@ -63,6 +63,20 @@ static void add_field(xmpp_stanza_t *x, const char *var, const char *type, const
 }
 
 static void on_page(xmpp_stanza_t *reply, bool disconnected, void *data);
+static bool is(const char *a, const char *b);
+static bool error_is(xmpp_stanza_t *reply, const char *cond);
+/* An older-history request in flight (bc_archive_set_older_fetcher). */
+typedef struct older_req {
+    bool used;
+    char *queryid;
+    char *conv;
+    char *own;
+    char *before;       /* RSM <before>, NULL: empty (by 'end') */
+    int64_t end;
+    int results;
+} older_req;
+static older_req *older_by_queryid(const char *qid);
+#define OLDER_ACCEPT (2 * BC_ARCHIVE_OLDER_MAX)
 
 static void send_page(void)
 {
@@ -129,30 +143,27 @@ void bc_xmpp_mam_catchup(void)
 
 static bool is(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
 
-bool bc_xmpp_mam_message(xmpp_stanza_t *msg)
+/* One archive result, checked and sanitized the same way for the
+ * catch-up and for older history: handed to `deliver` when it is a 1:1
+ * message with a text (and, with `only_conv`, of that conversation). */
+static void take_result(xmpp_stanza_t *res, const char *own, const char *only_conv,
+                        void (*deliver)(const bc_archive_msg *m), char **last_id,
+                        int64_t *last_ts)
 {
-    xmpp_stanza_t *res = xmpp_stanza_get_child_by_name_and_ns(msg, "result", NS_MAM);
-    if (!res)
-        return false;
-    /* From here on it is an archive result, never a live message. */
-    if (!bc_xmpp_from_self_or_server(xmpp_stanza_get_from(msg)))
-        return true; /* forged: only our own archive speaks for us */
-    if (!q.running || !is(xmpp_stanza_get_attribute(res, "queryid"), q.queryid))
-        return true;
-    if (++q.page_results > PAGE_ACCEPT)
-        return true;
     const char *rid = xmpp_stanza_get_attribute(res, "id");
     if (!rid || !*rid || strlen(rid) > MAX_ID_LEN)
-        return true;
+        return;
     char *archive_id = bc_sanitize_line(rid, -1);
     xmpp_stanza_t *fwd = xmpp_stanza_get_child_by_name_and_ns(res, "forwarded", NS_FORWARD);
     xmpp_stanza_t *inner = fwd ? xmpp_stanza_get_child_by_name(fwd, "message") : NULL;
     int64_t ts = fwd ? (int64_t)bc_xmpp_delay_stamp(fwd) : 0;
     if (!ts && inner)
         ts = (int64_t)bc_xmpp_delay_stamp(inner);
-    g_free(q.last_id);
-    q.last_id = g_strdup(archive_id);
-    q.last_ts = ts;
+    if (last_id) {
+        g_free(*last_id);
+        *last_id = g_strdup(archive_id);
+        *last_ts = ts;
+    }
 
     const char *type = inner ? xmpp_stanza_get_type(inner) : NULL;
     xmpp_stanza_t *body_el = inner ? xmpp_stanza_get_child_by_name(inner, "body") : NULL;
@@ -162,10 +173,10 @@ bool bc_xmpp_mam_message(xmpp_stanza_t *msg)
      * caught up here. */
     bool wanted = body_el && ifrom && (!type || is(type, "chat") || is(type, "normal"));
     char *from_bare = wanted ? bc_jid_bare(ifrom) : NULL;
-    bool outgoing = from_bare && strcmp(from_bare, q.own) == 0;
+    bool outgoing = from_bare && strcmp(from_bare, own) == 0;
     char *conv = outgoing ? (ito ? bc_jid_bare(ito) : NULL) : g_strdup(from_bare);
     char *raw = conv ? xmpp_stanza_get_text(body_el) : NULL;
-    if (raw && *raw) {
+    if (raw && *raw && (!only_conv || strcmp(conv, only_conv) == 0)) {
         size_t len = strlen(raw);
         char *body = bc_sanitize(raw, (long)(len < MAX_BODY_BYTES ? len : MAX_BODY_BYTES));
         char *from_clean = bc_sanitize_line(ifrom, -1);
@@ -182,7 +193,7 @@ bool bc_xmpp_mam_message(xmpp_stanza_t *msg)
             .ts = ts,
             .outgoing = outgoing,
         };
-        bc_archive_message(&m);
+        deliver(&m);
         g_free(replaces);
         g_free(sid);
         g_free(from_clean);
@@ -193,6 +204,28 @@ bool bc_xmpp_mam_message(xmpp_stanza_t *msg)
     g_free(conv);
     g_free(from_bare);
     g_free(archive_id);
+}
+
+bool bc_xmpp_mam_message(xmpp_stanza_t *msg)
+{
+    xmpp_stanza_t *res = xmpp_stanza_get_child_by_name_and_ns(msg, "result", NS_MAM);
+    if (!res)
+        return false;
+    /* From here on it is an archive result, never a live message. */
+    if (!bc_xmpp_from_self_or_server(xmpp_stanza_get_from(msg)))
+        return true; /* forged: only our own archive speaks for us */
+    const char *qid = xmpp_stanza_get_attribute(res, "queryid");
+    older_req *o = older_by_queryid(qid);
+    if (o) {
+        if (++o->results <= OLDER_ACCEPT)
+            take_result(res, o->own, o->conv, bc_archive_older_message, NULL, NULL);
+        return true;
+    }
+    if (!q.running || !is(qid, q.queryid))
+        return true;
+    if (++q.page_results > PAGE_ACCEPT)
+        return true;
+    take_result(res, q.own, NULL, bc_archive_message, &q.last_id, &q.last_ts);
     return true;
 }
 
@@ -260,3 +293,133 @@ static void on_page(xmpp_stanza_t *reply, bool disconnected, void *data)
     }
     g_free(last);
 }
+
+/* ---- older history of one conversation (bc_archive_set_older_fetcher) --- */
+
+#define OLDER_SLOTS 4          /* requests in flight, all conversations */
+
+static older_req older[OLDER_SLOTS];
+
+static older_req *older_by_queryid(const char *qid)
+{
+    for (int i = 0; qid && i < OLDER_SLOTS; i++)
+        if (older[i].used && is(older[i].queryid, qid))
+            return &older[i];
+    return NULL;
+}
+
+static void older_free(older_req *o)
+{
+    g_free(o->queryid);
+    g_free(o->conv);
+    g_free(o->own);
+    g_free(o->before);
+    memset(o, 0, sizeof *o);
+}
+
+static void on_older(xmpp_stanza_t *reply, bool disconnected, void *data);
+
+static void older_send(older_req *o)
+{
+    g_free(o->queryid);
+    char *qid = xmpp_uuid_gen(bc_xctx);
+    o->queryid = g_strdup_printf("%s-older", qid ? qid : "bc-mam");
+    if (qid)
+        xmpp_free(bc_xctx, qid);
+    o->results = 0;
+    xmpp_stanza_t *iq = xmpp_iq_new(bc_xctx, "set", NULL);
+    xmpp_stanza_t *query = bc_xmpp_el("query", NS_MAM);
+    xmpp_stanza_set_attribute(query, "queryid", o->queryid);
+    xmpp_stanza_t *x = bc_xmpp_el("x", NS_DATA);
+    xmpp_stanza_set_type(x, "submit");
+    add_field(x, "FORM_TYPE", "hidden", NS_MAM);
+    add_field(x, "with", NULL, o->conv);
+    if (!o->before && o->end > 0) {
+        GDateTime *dt = g_date_time_new_from_unix_utc(o->end);
+        char *iso = dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+        if (iso)
+            add_field(x, "end", NULL, iso);
+        g_free(iso);
+        if (dt)
+            g_date_time_unref(dt);
+    }
+    xmpp_stanza_add_child(query, x);
+    xmpp_stanza_release(x);
+    xmpp_stanza_t *set = bc_xmpp_el("set", NS_RSM);
+    char max[16];
+    g_snprintf(max, sizeof max, "%d", BC_ARCHIVE_OLDER_MAX);
+    bc_xmpp_add_text_child(set, "max", max);
+    /* <before/> empty: the last page (the newest before 'end'). */
+    if (o->before) {
+        bc_xmpp_add_text_child(set, "before", o->before);
+    } else {
+        xmpp_stanza_t *b = bc_xmpp_el("before", NULL);
+        xmpp_stanza_add_child(set, b);
+        xmpp_stanza_release(b);
+    }
+    xmpp_stanza_add_child(query, set);
+    xmpp_stanza_release(set);
+    xmpp_stanza_add_child(iq, query);
+    xmpp_stanza_release(query);
+    bc_xmpp_iq_send(iq, NULL, QUERY_TIMEOUT_MS, on_older, o, NULL);
+    xmpp_stanza_release(iq);
+}
+
+static bool fetch_older(const bc_archive_older_query *aq)
+{
+    if (!bc_xmpp_connected() || !aq->conv)
+        return false;
+    older_req *o = NULL;
+    for (int i = 0; i < OLDER_SLOTS; i++) {
+        if (older[i].used && is(older[i].conv, aq->conv))
+            return false; /* one in flight per conversation */
+        if (!older[i].used && !o)
+            o = &older[i];
+    }
+    if (!o)
+        return false;
+    o->own = bc_xmpp_self_bare();
+    if (!o->own)
+        return false;
+    o->used = true;
+    o->conv = g_strdup(aq->conv);
+    o->before = aq->before_id && *aq->before_id && strlen(aq->before_id) <= MAX_ID_LEN
+                    ? g_strdup(aq->before_id) : NULL;
+    o->end = aq->end;
+    older_send(o);
+    return true;
+}
+
+static void on_older(xmpp_stanza_t *reply, bool disconnected, void *data)
+{
+    older_req *o = data;
+    if (!o->used)
+        return;
+    char *conv = g_strdup(o->conv);
+    if (disconnected || !reply) {
+        older_free(o);
+        bc_archive_older_end(conv, false, disconnected ? "the connection closed"
+                                                       : "the server did not answer within 60 s");
+    } else if (bc_xmpp_iq_is_error(reply)) {
+        if (o->before && o->end > 0 && error_is(reply, "item-not-found")) {
+            /* The archive does not know that id: go by its time. */
+            g_clear_pointer(&o->before, g_free);
+            older_send(o);
+        } else {
+            char *why = bc_xmpp_error_text(reply);
+            char *msg = g_strdup_printf("the server refused the archive query (%s)", why);
+            older_free(o);
+            bc_archive_older_end(conv, false, msg);
+            g_free(msg);
+            g_free(why);
+        }
+    } else {
+        xmpp_stanza_t *fin = xmpp_stanza_get_child_by_name_and_ns(reply, "fin", NS_MAM);
+        bool complete = fin && is(xmpp_stanza_get_attribute(fin, "complete"), "true");
+        older_free(o);
+        bc_archive_older_end(conv, complete, NULL);
+    }
+    g_free(conv);
+}
+
+void bc_xmpp_mam_init(void) { bc_archive_set_older_fetcher(fetch_older); }

@@ -16,6 +16,7 @@
 
 #include <glib.h>
 
+#include "backchat/archive.h"
 #include "backchat/conv.h"
 #include "backchat/history.h"
 #include "backchat/searchview.h"
@@ -31,7 +32,10 @@ static bc_store *st;
 
 static void on_written(const bc_store_row *row, uint64_t tag, void *data)
 {
-    bc_history_written(row, tag);
+    if (tag == BC_ARCHIVE_OLDER_TAG) /* as core.c does */
+        bc_archive_older_written(row);
+    else
+        bc_history_written(row, tag);
 }
 
 /* Row n of bob's log: "line n" at time T0 + n, stanza id "m<n>". */
@@ -458,6 +462,184 @@ static void test_empty_and_unlogged(void **state)
     assert_int_equal(num(bc_conv_line(c, c->len - 1)), 3 * CAP - 1);
 }
 
+
+/* ---- older history from the server archive ------------------------------ */
+
+/* The fake archive: messages 0..ARCH_N-1 of bob's conversation, archive
+ * id "a<n>"; the local log has the newest LOCAL_N of them. */
+#define ARCH_N 100
+#define LOCAL_N 40
+
+static struct {
+    int calls;
+    char before[32];
+    int64_t end;
+    int max;
+    bool accept;
+} fake;
+
+static bool fake_fetcher(const bc_archive_older_query *q)
+{
+    fake.calls++;
+    g_strlcpy(fake.before, q->before_id ? q->before_id : "", sizeof fake.before);
+    fake.end = q->end;
+    fake.max = q->max;
+    assert_string_equal(q->conv, BOB);
+    return fake.accept;
+}
+
+static void arch_msg(int n, char *body, size_t bn, char *aid, size_t an, char *sid, size_t sn,
+                     bc_archive_msg *m)
+{
+    snprintf(body, bn, "line %05d", n);
+    snprintf(aid, an, "a%03d", n);
+    snprintf(sid, sn, "m%d", n);
+    *m = (bc_archive_msg){.conv = BOB, .from_full = BOB "/phone", .body = body,
+                          .stanza_id = sid, .archive_id = aid, .type = "chat",
+                          .ts = T0 + n};
+}
+
+static int setup_archive(void **state)
+{
+    if (setup_n(0) != 0)
+        return -1;
+    for (int n = ARCH_N - LOCAL_N; n < ARCH_N; n++) {
+        char body[32], aid[16], sid[16];
+        bc_archive_msg a;
+        arch_msg(n, body, sizeof body, aid, sizeof aid, sid, sizeof sid, &a);
+        bc_store_msg m = {.conv = BOB, .sender = a.from_full, .body = body, .stanza_id = sid,
+                          .server_id = aid, .dir = BC_DIR_IN, .ts_server = a.ts,
+                          .ts_local = a.ts};
+        bc_store_append(st, &m);
+    }
+    if (bc_store_flush(st, NULL) != LOCAL_N)
+        return -1;
+    memset(&fake, 0, sizeof fake);
+    fake.accept = true;
+    bc_archive_older_reset();
+    bc_archive_set_older_fetcher(fake_fetcher);
+    return 0;
+}
+
+static int teardown_archive(void **state)
+{
+    bc_archive_set_older_fetcher(NULL);
+    bc_archive_older_reset();
+    return teardown(state);
+}
+
+/* The server answers the request: messages [from, to) of the archive,
+ * then <fin complete=...>; the log is written and the window updated. */
+static void fake_answer(int from, int to, bool complete)
+{
+    for (int n = from; n < to; n++) {
+        char body[32], aid[16], sid[16];
+        bc_archive_msg a;
+        arch_msg(n, body, sizeof body, aid, sizeof aid, sid, sizeof sid, &a);
+        bc_archive_older_message(&a);
+    }
+    bc_archive_older_end(BOB, complete, NULL);
+    assert_true(bc_store_flush(st, NULL) >= 0);
+    bc_archive_after_flush();
+}
+
+/* Messages in order, each once; notes (num -1) allowed. Returns how many
+ * messages and sets *first to the oldest one. */
+static int check_messages(const bc_conv *c, int *first)
+{
+    int prev = -1, count = 0;
+    *first = -1;
+    for (size_t i = 0; i < c->len; i++) {
+        int n = num(bc_conv_line(c, i));
+        if (n < 0)
+            continue;
+        if (*first < 0)
+            *first = n;
+        else
+            assert_int_equal(n, prev + 1);
+        prev = n;
+        count++;
+    }
+    return count;
+}
+
+static bool has_note(const bc_conv *c, const char *text)
+{
+    for (size_t i = 0; i < c->len; i++)
+        if (strstr(bc_conv_line(c, i)->text, text))
+            return true;
+    return false;
+}
+
+static void page_up(bc_conv *c, int times)
+{
+    for (int i = 0; i < times; i++)
+        bc_conv_scroll(c, PAGE);
+}
+
+static void test_older_from_archive(void **state)
+{
+    bc_conv *c = bc_conv_open(BOB, true);
+    int first;
+    assert_int_equal(check_messages(c, &first), LOCAL_N);
+    assert_int_equal(fake.calls, 0); /* opening asks nothing */
+    /* PgUp past the local start: one request, before the oldest row. */
+    page_up(c, 5);
+    assert_int_equal(fake.calls, 1);
+    assert_string_equal(fake.before, "a060");
+    assert_int_equal(fake.end, T0 + 60);
+    assert_int_equal(fake.max, 50);
+    assert_true(has_note(c, "fetching older messages from the server"));
+    page_up(c, 5); /* in flight: not asked again */
+    assert_int_equal(fake.calls, 1);
+
+    /* 50 older ones, the oldest local one again among them (deduped). */
+    fake_answer(10, 61, false);
+    assert_false(has_note(c, "fetching older"));
+    assert_int_equal(check_messages(c, &first), ARCH_N - 10);
+    assert_int_equal(first, 10);
+    assert_int_equal(bc_store_count(st, BOB), ARCH_N - 10);
+    page_up(c, 10); /* up through them, to the top: the next request */
+    assert_int_equal(fake.calls, 2);
+    assert_string_equal(fake.before, "a010");
+
+    fake_answer(0, 10, true);
+    assert_int_equal(check_messages(c, &first), ARCH_N);
+    assert_int_equal(first, 0);
+    assert_true(has_note(c, "start of the archive"));
+    assert_string_equal(bc_conv_line(c, 0)->text, "start of the archive");
+    page_up(c, 10); /* the archive said there is no more */
+    assert_int_equal(fake.calls, 2);
+    assert_int_equal(check_messages(c, &first), ARCH_N);
+    /* Down and up again: still all of them, in order, once each. */
+    bc_conv_scroll(c, -1000000);
+    page_up(c, 20);
+    assert_int_equal(check_messages(c, &first), ARCH_N);
+    assert_int_equal(first, 0);
+    assert_int_equal(fake.calls, 2);
+}
+
+/* Offline (the fetcher cannot send): nothing shown, asked again later;
+ * a request that brings nothing new is not repeated. */
+static void test_older_offline_and_nothing_new(void **state)
+{
+    bc_conv *c = bc_conv_open(BOB, true);
+    fake.accept = false;
+    page_up(c, 5);
+    assert_true(fake.calls >= 1); /* every PgUp at the top tries */
+    assert_false(has_note(c, "fetching older"));
+    fake.accept = true;
+    fake.calls = 0;
+    page_up(c, 1);
+    assert_int_equal(fake.calls, 1);
+    fake_answer(60, 61, false); /* only a duplicate */
+    page_up(c, 3);
+    assert_int_equal(fake.calls, 1);
+    assert_false(has_note(c, "start of the archive"));
+    int first;
+    assert_int_equal(check_messages(c, &first), LOCAL_N);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -474,6 +656,10 @@ int main(void)
         T(test_search_tab),
         T(test_find),
         cmocka_unit_test_setup_teardown(test_empty_and_unlogged, setup_empty, teardown),
+        cmocka_unit_test_setup_teardown(test_older_from_archive, setup_archive,
+                                        teardown_archive),
+        cmocka_unit_test_setup_teardown(test_older_offline_and_nothing_new, setup_archive,
+                                        teardown_archive),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
