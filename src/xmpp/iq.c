@@ -475,9 +475,11 @@ static char *valid_target(const char *jid, GError **err)
     return out;
 }
 
-bool bc_xmpp_request_version(const char *full_jid, GError **err)
+/* An empty <query xmlns=NS/> get to `jid`; the answer goes to `handler`
+ * with the target JID as its data. */
+static bool query_get(const char *jid, const char *ns, bc_iq_cb handler, GError **err)
 {
-    char *to = valid_target(full_jid, err);
+    char *to = valid_target(jid, err);
     if (!to)
         return false;
     if (!bc_xmpp_require_online(err)) {
@@ -485,13 +487,18 @@ bool bc_xmpp_request_version(const char *full_jid, GError **err)
         return false;
     }
     xmpp_stanza_t *iq = xmpp_iq_new(bc_xctx, "get", NULL);
-    xmpp_stanza_t *q = bc_xmpp_el("query", BC_NS_VERSION);
+    xmpp_stanza_t *q = bc_xmpp_el("query", ns);
     xmpp_stanza_add_child(iq, q);
     xmpp_stanza_release(q);
-    bc_xmpp_iq_send(iq, to, 30000, on_version, g_strdup(to), g_free);
+    bc_xmpp_iq_send(iq, to, 30000, handler, g_strdup(to), g_free);
     xmpp_stanza_release(iq);
     g_free(to);
     return true;
+}
+
+bool bc_xmpp_request_version(const char *full_jid, GError **err)
+{
+    return query_get(full_jid, BC_NS_VERSION, on_version, err);
 }
 
 /* "45 s", "5 min", "2 h 10 min", "3 days". */
@@ -559,19 +566,5 @@ static void on_last(xmpp_stanza_t *reply, bool disconnected, void *data)
 
 bool bc_xmpp_request_last(const char *jid, GError **err)
 {
-    char *to = valid_target(jid, err);
-    if (!to)
-        return false;
-    if (!bc_xmpp_require_online(err)) {
-        g_free(to);
-        return false;
-    }
-    xmpp_stanza_t *iq = xmpp_iq_new(bc_xctx, "get", NULL);
-    xmpp_stanza_t *q = bc_xmpp_el("query", BC_NS_LAST);
-    xmpp_stanza_add_child(iq, q);
-    xmpp_stanza_release(q);
-    bc_xmpp_iq_send(iq, to, 30000, on_last, g_strdup(to), g_free);
-    xmpp_stanza_release(iq);
-    g_free(to);
-    return true;
+    return query_get(jid, BC_NS_LAST, on_last, err);
 }
