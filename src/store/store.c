@@ -471,17 +471,12 @@ static bool store_init(bc_store *st, GError **err)
            load_logging(st, err) && bc_chain_load_head(st, err);
 }
 
-bc_store *bc_store_open(const char *path, GError **err)
+/* Opens the SQLite handle with extended error codes and the patient busy
+ * timeout used while opening and migrating; NULL with `err` set. */
+static sqlite3 *open_db(const char *path, int flags, GError **err)
 {
-    g_return_val_if_fail(path != NULL, NULL);
-    g_return_val_if_fail(err == NULL || *err == NULL, NULL);
-
-    bool in_memory = strcmp(path, ":memory:") == 0;
-    if (!in_memory && !create_private(path, err))
-        return NULL;
-
     sqlite3 *db = NULL;
-    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    int rc = sqlite3_open_v2(path, &db, flags, NULL);
     if (rc != SQLITE_OK) {
         g_set_error(err, BC_STORE_ERROR, BC_STORE_ERROR_OPEN,
                     "cannot open log database %s: %s", path,
@@ -491,6 +486,21 @@ bc_store *bc_store_open(const char *path, GError **err)
     }
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, BC_STORE_BUSY_TIMEOUT_SLOW_MS);
+    return db;
+}
+
+bc_store *bc_store_open(const char *path, GError **err)
+{
+    g_return_val_if_fail(path != NULL, NULL);
+    g_return_val_if_fail(err == NULL || *err == NULL, NULL);
+
+    bool in_memory = strcmp(path, ":memory:") == 0;
+    if (!in_memory && !create_private(path, err))
+        return NULL;
+
+    sqlite3 *db = open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err);
+    if (!db)
+        return NULL;
 
     /* Leave a database from a newer version untouched: check first. */
     int version = 0;
@@ -535,17 +545,9 @@ bc_store *bc_store_open_readonly(const char *path, GError **err)
                     "no log database at %s", path);
         return NULL;
     }
-    sqlite3 *db = NULL;
-    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
-    if (rc != SQLITE_OK) {
-        g_set_error(err, BC_STORE_ERROR, BC_STORE_ERROR_OPEN,
-                    "cannot open log database %s: %s", path,
-                    db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-        sqlite3_close(db);
+    sqlite3 *db = open_db(path, SQLITE_OPEN_READONLY, err);
+    if (!db)
         return NULL;
-    }
-    sqlite3_extended_result_codes(db, 1);
-    sqlite3_busy_timeout(db, BC_STORE_BUSY_TIMEOUT_SLOW_MS);
 
     int version = 0;
     if (!read_user_version(db, &version, err) || !check_not_newer(version, err)) {
