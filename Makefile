@@ -54,6 +54,12 @@ backchat: $(B)/libbackchat.a $(B)/obj/src/main.o
 	@echo "  LD      $@"
 	@$(CC) $(CFLAGS) -o $@ $(B)/obj/src/main.o $(B)/libbackchat.a $(PKG_LIBS) $(LDFLAGS)
 
+# The same binary inside a build tree (`make B=build-x build-x/backchat`):
+# lets a second tree be built and tested without touching ./backchat.
+$(B)/backchat: $(B)/libbackchat.a $(B)/obj/src/main.o
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $(B)/obj/src/main.o $(B)/libbackchat.a $(PKG_LIBS) $(LDFLAGS)
+
 $(B)/libbackchat.a: $(OBJ)
 	@rm -f $@
 	@ar rcs $@ $^

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* backchat: command line, start-up and shut-down around the event loop. */
 #include "backchat/account.h"
+#include "backchat/announce.h"
 #include "backchat/cli.h"
 #include "backchat/cmd.h"
 #include "backchat/config.h"
@@ -8,6 +9,7 @@
 #include "backchat/core.h"
 #include "backchat/jid.h"
 #include "backchat/loop.h"
+#include "backchat/muc.h"
 #include "backchat/paths.h"
 #include "backchat/roster.h"
 #include "backchat/status.h"
@@ -150,6 +152,8 @@ int main(int argc, char **argv)
     bc_loop_init();
     bc_roster_init();
     bc_status_init();
+    bc_muc_init();
+    bc_announce_init();
     if (!bc_xmpp_init()) {
         fprintf(stderr, "backchat: cannot initialise the XMPP library\n");
         return EXIT_RUNTIME;
@@ -184,6 +188,8 @@ int main(int argc, char **argv)
     bc_xmpp_shutdown();
     bc_session_free();
     bc_status_free();
+    bc_announce_free();
+    bc_muc_free();
     bc_roster_free();
     bc_convs_free();
     bc_config_free();

@@ -27,6 +27,9 @@ typedef enum {
     BC_COMPLETE_TAB,       /* tab numbers only */
     BC_COMPLETE_GROUP,     /* roster group names */
     BC_COMPLETE_STATUS,    /* show words and status presets */
+    BC_COMPLETE_NICK,      /* occupants of the current room */
+    BC_COMPLETE_ROOM,      /* rooms: joined, bookmarked, invited to */
+    BC_COMPLETE_TARGET,    /* announcement targets: roster groups, rooms, JIDs */
 } bc_complete_kind;
 
 typedef bool (*bc_cmd_fn)(const bc_args *a, GError **err);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Conversations (tabs): the console and 1:1 chats, each with a bounded
- * scrollback ring and unread state. The UI draws what is marked dirty. */
+/* Conversations (tabs): the console, 1:1 chats, rooms, private chats with
+ * room occupants, the Announcements tab, boards and search, each with a
+ * bounded scrollback ring and unread state. The UI draws what is marked
+ * dirty. */
 #ifndef BACKCHAT_CONV_H
 #define BACKCHAT_CONV_H
 
@@ -9,7 +11,16 @@
 #include <stdint.h>
 #include <glib.h>
 
-typedef enum { BC_CONV_CONSOLE, BC_CONV_CHAT, BC_CONV_BOARD, BC_CONV_SEARCH } bc_conv_type;
+typedef enum {
+    BC_CONV_CONSOLE,
+    BC_CONV_CHAT,      /* 1:1; jid = the peer's bare JID */
+    BC_CONV_BOARD,
+    BC_CONV_SEARCH,
+    BC_CONV_ROOM,      /* a group chat (MUC); jid = the room's bare JID */
+    BC_CONV_PRIVATE,   /* a private chat with a room occupant; jid = the
+                          occupant's full JID room@service/nick */
+    BC_CONV_ANNOUNCE,  /* the Announcements tab (one); jid NULL */
+} bc_conv_type;
 
 typedef enum { BC_BOARD_BY_STATUS, BC_BOARD_BY_NAME, BC_BOARD_BY_TIME } bc_board_sort;
 
@@ -34,6 +45,8 @@ typedef struct bc_line {
                           line by it), or NULL */
     bool edited;       /* corrected (XEP-0308): shown with "(edited)" */
     bool mark;         /* highlighted: the line a search jumped to */
+    bool highlight;    /* names us (a mention in a room), or a priority
+                          announcement: drawn to stand out */
 } bc_line;
 
 struct bc_search_view;
@@ -45,6 +58,7 @@ typedef struct bc_conv {
     bc_line **ring;    /* bounded scrollback */
     size_t cap, head, len;
     unsigned unread;
+    unsigned mentions; /* unread lines with `highlight` (also in unread) */
     int scroll;        /* screen rows scrolled back from the bottom */
     /* BC_CONV_BOARD: the roster group shown (NULL: everyone) and order. */
     char *group;
@@ -89,10 +103,21 @@ bc_conv *bc_conv_nth(size_t i);          /* 0 is the console */
 bc_conv *bc_conv_console(void);
 bc_conv *bc_conv_current(void);
 size_t bc_conv_current_index(void);
-bool bc_conv_select(size_t i);           /* clears its unread count */
-bc_conv *bc_conv_find(const char *jid);  /* by bare JID */
+bool bc_conv_select(size_t i);           /* clears unread and mentions */
+bc_conv *bc_conv_find(const char *jid);  /* a 1:1 chat, by bare JID */
+/* The tab of `type` whose jid is exactly `jid` (NULL for the one
+ * Announcements tab), or NULL. */
+bc_conv *bc_conv_find_type(bc_conv_type type, const char *jid);
 /* Finds or opens the chat with `jid` (bare); focuses it if `focus`. */
 bc_conv *bc_conv_open(const char *jid, bool focus);
+/* Finds or opens the tab of room `room` (bare JID), named by the room's
+ * local part; focuses it if `focus`. */
+bc_conv *bc_conv_open_room(const char *room, bool focus);
+/* Finds or opens the private chat with occupant `occupant` (full JID
+ * room@service/nick), named "nick (room)". */
+bc_conv *bc_conv_open_private(const char *occupant, bool focus);
+/* Finds or opens the one Announcements tab. */
+bc_conv *bc_conv_open_announce(bool focus);
 /* Finds or opens the team board for `group` (NULL: all groups). */
 bc_conv *bc_conv_open_board(const char *group, bool focus);
 /* Finds or opens the search tab (one, reused); focuses it if `focus`. */

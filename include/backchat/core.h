@@ -23,9 +23,18 @@ typedef struct bc_msg_event {
     const char *server_id;  /* XEP-0359 <stanza-id/> given by our own
                                server (by = our bare JID), or NULL */
     const char *replaces_id;/* XEP-0308: the stanza id this corrects */
+    /* Rooms. kind BC_KIND_GROUPCHAT: `peer` is the room's bare JID and
+     * `nick` the occupant who said it (outgoing when it is our nick: the
+     * room's reflection of what we sent). BC_KIND_PRIVATE: `peer` is the
+     * occupant's full JID room@service/nick, `nick` its nick. */
+    const char *nick;
+    bool from_history;      /* room history or archive fill on join: shown
+                               and logged, but no notification or mention
+                               count */
 } bc_msg_event;
 
-/* Shows the message (a tab for `peer`, opened if needed; a correction
+/* Shows the message (a tab for `peer`, opened if needed: a chat, a room's
+ * tab (only for a room in the model, muc.h) or a private chat; a correction
  * changes the line it corrects and marks it "(edited)"), notifies, and
  * logs it unless logging of the conversation is off. */
 void bc_core_message(const bc_msg_event *ev);

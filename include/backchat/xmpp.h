@@ -40,6 +40,65 @@ bool bc_xmpp_block(const char *jid, bool block, GError **err);
 bool bc_xmpp_request_version(const char *full_jid, GError **err);
 bool bc_xmpp_request_last(const char *jid, GError **err);
 
+/* ---- group chat (XEP-0045), xmpp/muc.c ---------------------------------
+ * Results and errors of these requests are shown in the room's tab (or
+ * the current tab); `err` is only for what fails before anything is sent
+ * (offline, a malformed JID or nick, not in that room). */
+/* Joins (or rejoins) `room` (bare JID) as `nick` (NULL: the default
+ * nick); `password` may be NULL. */
+bool bc_xmpp_muc_join(const char *room, const char *nick, const char *password, bool focus,
+                      GError **err);
+bool bc_xmpp_muc_leave(const char *room, const char *reason, GError **err);
+bool bc_xmpp_muc_nick(const char *room, const char *nick, GError **err);
+/* A groupchat message: shown when the room reflects it. */
+bool bc_xmpp_muc_send(const char *room, const char *body, GError **err);
+/* A private message to occupant `occupant` (room@service/nick). */
+bool bc_xmpp_muc_private(const char *occupant, const char *body, GError **err);
+bool bc_xmpp_muc_topic(const char *room, const char *subject, GError **err);
+/* XEP-0249 direct invitation to `jid` (with the room's password if any). */
+bool bc_xmpp_muc_invite(const char *room, const char *jid, const char *reason, GError **err);
+/* Declines a mediated invitation (XEP-0045 §7.8.2); a direct one is just
+ * dropped. */
+bool bc_xmpp_muc_decline(const char *room, GError **err);
+
+/* xmpp/muc_admin.c: moderation, affiliations, configuration, discovery. */
+bool bc_xmpp_muc_kick(const char *room, const char *nick, const char *reason, GError **err);
+bool bc_xmpp_muc_ban(const char *room, const char *jid, const char *reason, GError **err);
+bool bc_xmpp_muc_set_role(const char *room, const char *nick, const char *role,
+                          const char *reason, GError **err);
+bool bc_xmpp_muc_set_affiliation(const char *room, const char *jid, const char *affil,
+                                 const char *reason, GError **err);
+/* Lists the JIDs with affiliation `affil` in the room's tab. */
+bool bc_xmpp_muc_list_affiliation(const char *room, const char *affil, GError **err);
+/* Fetches the configuration form (XEP-0004) and shows its fields. */
+bool bc_xmpp_muc_config_show(const char *room, GError **err);
+/* Submits the form with `assignments` ("var=value", a list-multi or
+ * jid-multi takes values separated by ','); the others keep their current
+ * values. A room we just created is accepted with defaults by "instant". */
+bool bc_xmpp_muc_config_set(const char *room, const char *const *assignments, GError **err);
+bool bc_xmpp_muc_config_instant(const char *room, GError **err);
+/* Lists the rooms of `service` (disco#items; NULL: the account's
+ * conference service, found through disco). */
+bool bc_xmpp_muc_rooms(const char *service, GError **err);
+
+/* xmpp/bookmarks.c: XEP-0402 where the server supports it, else XEP-0048
+ * on private XML storage (XEP-0049). */
+bool bc_xmpp_bookmark_add(const char *room, const char *name, const char *nick,
+                          const char *password, bool autojoin, GError **err);
+bool bc_xmpp_bookmark_remove(const char *room, GError **err);
+
+/* ---- announcements, xmpp/announce.c ------------------------------------ */
+/* `/announce`: sends `text` to each JID of `jids` (type chat) or to
+ * `room` (groupchat; then `jids` is NULL), with the marker (announce.h),
+ * a receipt request (XEP-0184) and <markable/> (XEP-0333); records it
+ * for the roll-up. `target` is how the user named the recipients. */
+bool bc_xmpp_announce(const char *target, const char *const *jids, const char *room,
+                      const char *text, bool priority, unsigned escalate_s, GError **err);
+/* XEP-0133 announce through the server's ad-hoc command (admins only). */
+bool bc_xmpp_announce_server(const char *text, GError **err);
+/* XEP-0224: asks `jid` (bare or full) for attention, with `text` or none. */
+bool bc_xmpp_attention(const char *jid, const char *text, GError **err);
+
 /* Blocks at most `ms` pumping the connection until the stream is closed
  * (used at /quit so the close really goes out). */
 void bc_xmpp_flush_close(int ms);

@@ -89,13 +89,21 @@ const char *bc_args_rest(const bc_args *a, int i)
 static bool send_text(const char *text)
 {
     bc_conv *c = bc_conv_current();
-    if (!c || c->type != BC_CONV_CHAT) {
-        bc_error("This is the console: messages go to a chat. Open one with /msg JID, "
-                 "or switch tabs with Alt-1..Alt-0. /help lists the commands.");
+    bool ok;
+    GError *err = NULL;
+    if (c && c->type == BC_CONV_CHAT)
+        ok = bc_xmpp_send_chat(c->jid, text, &err);
+    else if (c && c->type == BC_CONV_ROOM)
+        ok = bc_xmpp_muc_send(c->jid, text, &err);
+    else if (c && c->type == BC_CONV_PRIVATE)
+        ok = bc_xmpp_muc_private(c->jid, text, &err);
+    else {
+        bc_error("Messages go to a chat or a room: this tab is not one. Open a chat with "
+                 "/msg JID, join a room with /join ROOM, or switch tabs with Alt-1..Alt-0. "
+                 "/help lists the commands.");
         return false;
     }
-    GError *err = NULL;
-    if (!bc_xmpp_send_chat(c->jid, text, &err)) {
+    if (!ok) {
         bc_error("Not sent: %s", err->message);
         g_error_free(err);
         return false;
@@ -240,6 +248,9 @@ static void complete_kind(GPtrArray *out, bc_complete_kind kind, const char *pre
             add_if_prefix(out, "prev", prefix, NULL);
         }
         break;
+    case BC_COMPLETE_NICK:   /* STUB: completion of nicks, rooms, targets */
+    case BC_COMPLETE_ROOM:
+    case BC_COMPLETE_TARGET:
     case BC_COMPLETE_NONE:
         break;
     }

@@ -29,5 +29,25 @@ bool bc_cmd_find_in(const bc_args *a, GError **err);
 bool bc_cmd_export(const bc_args *a, GError **err);
 bool bc_cmd_log(const bc_args *a, GError **err);
 bool bc_cmd_stats(const bc_args *a, GError **err);
+/* cmd_muc.c */
+bool bc_cmd_join(const bc_args *a, GError **err);
+bool bc_cmd_leave(const bc_args *a, GError **err);
+bool bc_cmd_nick(const bc_args *a, GError **err);
+bool bc_cmd_topic(const bc_args *a, GError **err);
+bool bc_cmd_invite(const bc_args *a, GError **err);
+/* cmd_muc_admin.c */
+bool bc_cmd_kick(const bc_args *a, GError **err);
+bool bc_cmd_ban(const bc_args *a, GError **err);
+bool bc_cmd_role(const bc_args *a, GError **err);
+bool bc_cmd_affiliation(const bc_args *a, GError **err);
+bool bc_cmd_roomconfig(const bc_args *a, GError **err);
+bool bc_cmd_rooms(const bc_args *a, GError **err);
+bool bc_cmd_bookmark(const bc_args *a, GError **err);
+/* cmd_announce.c */
+bool bc_cmd_announce(const bc_args *a, GError **err);
+bool bc_cmd_ack(const bc_args *a, GError **err);
+bool bc_cmd_attention(const bc_args *a, GError **err);
+/* cmd_occupants.c */
+bool bc_cmd_occupants(const bc_args *a, GError **err);
 
 #endif

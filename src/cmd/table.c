@@ -29,6 +29,45 @@ static const bc_cmd table[] = {
      "/account default NAME picks the account backchat connects at start; "
      "/account remove NAME deletes one.",
      account_subs, BC_COMPLETE_ACCOUNT, 0, -1, bc_cmd_account},
+    {"ack", "[N|all]", "Acknowledge a priority announcement (Alt-k)",
+     "A priority announcement stays in the banner across the top of every tab until you "
+     "acknowledge it. /ack (or Alt-k) acknowledges the one in the banner, /ack N "
+     "announcement N of the Announcements tab, /ack all every one. The sender sees "
+     "your acknowledgement (an XEP-0333 acknowledged marker) in their roll-up.",
+     NULL, BC_COMPLETE_NONE, 0, 1, bc_cmd_ack},
+    {"affiliation", "list AFFILIATION | set JID AFFILIATION [REASON]",
+     "Room affiliations: list or change (owner, admin, member, none, outcast)",
+     "In a room tab: /affiliation list member (or owner, admin, outcast) lists the JIDs "
+     "with that affiliation; /affiliation set JID member [REASON] changes one (outcast "
+     "bans, none removes). Needs the room's admin or owner rights; the server's refusal "
+     "is shown as it comes.",
+     (const char *const[]){"list", "set", NULL}, BC_COMPLETE_JID, 2, -1, bc_cmd_affiliation},
+    {"announce", "[--priority] [--escalate DURATION] TARGET TEXT | --server TEXT | status [N] | list",
+     "Send an announcement and follow who has seen it",
+     "Sends TEXT to TARGET: a roster group (every member gets it as a 1:1 message), a "
+     "room, or JIDs separated by commas. It carries backchat's announcement marker "
+     "(see the man page; other clients show a normal message) and asks for delivery "
+     "receipts (XEP-0184) and read markers (XEP-0333).\n"
+     "--priority makes it a priority announcement: backchat users get it in a banner "
+     "that stays until they acknowledge it. The Announcements tab keeps a live roll-up "
+     "per announcement: delivered 11/12, acknowledged 7/12, and who has not.\n"
+     "--escalate 2m (with --priority): whoever has not acknowledged after 2 minutes "
+     "gets an attention request (XEP-0224), once more after another 2 minutes, never "
+     "more often than [announce] min_nudge_interval seconds.\n"
+     "--server TEXT sends a service-wide announcement through the server's ad-hoc "
+     "command (XEP-0133); the account must be a server admin.\n"
+     "/announce status [N] shows the roll-up of announcement N (default the latest); "
+     "/announce list lists what you sent.",
+     (const char *const[]){"--escalate", "--priority", "--server", "list", "status", NULL},
+     BC_COMPLETE_TARGET, 1, -1, bc_cmd_announce},
+    {"attention", "JID [TEXT]", "Ask a contact for attention (XEP-0224)",
+     "Sends an attention request (a \"buzz\") to JID, with TEXT if given. backchat shows "
+     "one it receives in the Announcements tab and notifies.",
+     NULL, BC_COMPLETE_JID, 1, -1, bc_cmd_attention},
+    {"ban", "JID [REASON]", "Ban a JID from the current room",
+     "Sets JID's affiliation to outcast: the room removes them and refuses them from "
+     "then on (/affiliation set JID none lifts it). Needs admin rights in the room.",
+     NULL, BC_COMPLETE_JID, 1, -1, bc_cmd_ban},
     {"block", "JID", "Block a contact (XEP-0191)",
      "The server stops delivering anything from JID: messages, presence, requests. "
      "/unblock undoes it; /blocked lists who is blocked.",
@@ -43,6 +82,14 @@ static const bc_cmd table[] = {
      "/board sort status|name|time orders the rows in a board tab (time: longest in "
      "their status first).",
      NULL, BC_COMPLETE_GROUP, 0, -1, bc_cmd_board},
+    {"bookmark", "[list] | add [ROOM] [--autojoin|--no-autojoin] [--nick NICK] [--name NAME] [--password PW] | remove [ROOM]",
+     "Bookmarked rooms, joined at connect",
+     "Bookmarks live on the server (XEP-0402, or XEP-0048 private storage where the "
+     "server lacks it), so every device sees them. /bookmark add saves the current room "
+     "(or ROOM), with autojoin unless --no-autojoin: it is joined at every connect and "
+     "after a reconnection. /bookmark remove forgets one; /bookmark (or list) lists them.",
+     (const char *const[]){"add", "list", "remove", NULL}, BC_COMPLETE_ROOM, 0, -1,
+     bc_cmd_bookmark},
     {"close", "[N]", "Close the current tab (or tab N)",
      "Closes a chat tab. The console (tab 1) stays. The conversation stays in the "
      "local log.",
@@ -91,6 +138,34 @@ static const bc_cmd table[] = {
      "idle time and client (asked with XEP-0092); for an offline contact, when they "
      "were last seen (XEP-0012).",
      NULL, BC_COMPLETE_JID, 1, 1, bc_cmd_info},
+    {"invite", "JID [REASON] | accept [ROOM] | decline [ROOM] | list",
+     "Invite someone to the current room, or answer an invitation",
+     "/invite JID [REASON] in a room tab sends JID a direct invitation (XEP-0249, with "
+     "the room's password if it has one).\n"
+     "An invitation you receive is shown in the console; /invite accept [ROOM] joins "
+     "(the newest invitation without ROOM), /invite decline [ROOM] declines, /invite "
+     "list lists the ones waiting.",
+     (const char *const[]){"accept", "decline", "list", NULL}, BC_COMPLETE_JID, 1, -1,
+     bc_cmd_invite},
+    {"join", "ROOM[/NICK] [PASSWORD]", "Join a group chat (room)",
+     "Joins ROOM (room@service; a bare name joins it on the account's conference "
+     "service) as NICK (default: [muc] nick in the config, else your JID's local part) "
+     "and opens its tab. A room that does not exist is created, and stays locked until "
+     "you configure it (/roomconfig) or accept the defaults (/roomconfig instant).\n"
+     "On join, the room's archive (XEP-0313) fills what you missed since the last "
+     "message in your local log, without duplicates; rooms without an archive send "
+     "their recent history. Your nick in a message is highlighted and counted apart "
+     "from other unread messages. Tab completes nicks. /msg NICK opens a private chat "
+     "with an occupant.",
+     NULL, BC_COMPLETE_ROOM, 1, 2, bc_cmd_join},
+    {"kick", "NICK [REASON]", "Kick an occupant out of the current room",
+     "Sets NICK's role to none: they leave the room and may come back. Needs the "
+     "moderator role.",
+     NULL, BC_COMPLETE_NICK, 1, -1, bc_cmd_kick},
+    {"leave", "[ROOM] [REASON]", "Leave the current room (or ROOM)",
+     "Leaves the room; its tab stays open (with /close to close it) and its log stays. "
+     "A bookmark with autojoin still joins it at the next connect.",
+     NULL, BC_COMPLETE_ROOM, 0, -1, bc_cmd_leave},
     {"log", "[on|off|status [JID]] | purge JID [confirm]", "Logging of a conversation",
      "Every message is logged locally (see /search, /export). /log off stops logging "
      "the conversation of the current tab (or of JID): its new messages are no longer "
@@ -105,6 +180,10 @@ static const bc_cmd table[] = {
      "message. In a chat tab, any line not starting with / is sent to that "
      "contact; start a line with // to send a line beginning with /.",
      NULL, BC_COMPLETE_JID, 1, -1, bc_cmd_msg},
+    {"nick", "NICK", "Change your nick in the current room",
+     "Asks the room for the new nick; a nick already taken is refused by the room, and "
+     "the refusal is shown.",
+     NULL, BC_COMPLETE_NONE, 1, 1, bc_cmd_nick},
     {"notify", "[all|mentions|none [JID]] | quiet HH:MM-HH:MM|off",
      "What gives a desktop notification",
      "Desktop notifications (libnotify) come for a message in a 1:1 conversation not in "
@@ -124,6 +203,12 @@ static const bc_cmd table[] = {
      "make backchat wait: they are sent by a separate thread.",
      (const char *const[]){"all", "mentions", "none", "quiet", NULL}, BC_COMPLETE_JID, 0, 2,
      bc_cmd_notify},
+    {"occupants", "[show|hide|toggle]", "The occupant list of room tabs (F11)",
+     "In a room tab the panel on the right lists the occupants by role (moderators, "
+     "participants, visitors) with their status and affiliation. /occupants toggle "
+     "(or F11) shows or hides it.",
+     (const char *const[]){"hide", "show", "toggle", NULL}, BC_COMPLETE_NONE, 0, 1,
+     bc_cmd_occupants},
     {"quit", "", "Close the connection cleanly and exit",
      "Ends the XMPP stream (waiting briefly for the server to close it), writes "
      "the log and exits.",
@@ -131,6 +216,26 @@ static const bc_cmd table[] = {
     {"redraw", "", "Repaint the whole screen (Ctrl-L)",
      "Clears and repaints the terminal, e.g. after another program wrote to it.",
      NULL, BC_COMPLETE_NONE, 0, 0, bc_cmd_redraw},
+    {"role", "NICK ROLE [REASON]", "Change an occupant's role (moderator, participant, visitor, none)",
+     "In a room tab: /role NICK visitor takes their voice, participant gives it back, "
+     "moderator makes them a moderator, none kicks. Needs the moderator role (admins "
+     "for moderator).",
+     (const char *const[]){"moderator", "none", "participant", "visitor", NULL},
+     BC_COMPLETE_NICK, 2, -1, bc_cmd_role},
+    {"roomconfig", "[show | set VAR=VALUE... | instant]", "Configure the current room",
+     "/roomconfig (or show) fetches the room's configuration form (XEP-0004) and lists "
+     "each field: its name (VAR), label, type, value and options. /roomconfig set "
+     "muc#roomconfig_roomname=\"Team room\" muc#roomconfig_persistentroom=1 changes "
+     "fields (several values of a list separated by commas); the others keep their "
+     "values. /roomconfig instant accepts the defaults of a room you just created. "
+     "Needs owner rights.",
+     (const char *const[]){"instant", "set", "show", NULL}, BC_COMPLETE_NONE, 0, -1,
+     bc_cmd_roomconfig},
+    {"rooms", "[SERVICE]", "List the rooms of a conference service",
+     "Lists the public rooms of SERVICE (default: the account's conference service, "
+     "found through service discovery) with their names and how many are in them; "
+     "/join ROOM joins one.",
+     NULL, BC_COMPLETE_NONE, 0, 1, bc_cmd_rooms},
     {"roster", "[list|add JID [NAME] [GROUP...]|remove JID|rename JID NAME|group add|remove JID GROUP|show|hide|toggle|by group|status|none|offline show|hide|width N]",
      "Contacts and the buddy list panel",
      "/roster (or /roster list) lists your contacts with status, message, activity "
@@ -203,6 +308,10 @@ static const bc_cmd table[] = {
      "/tls deny refuses it. /tls show shows the pending or pinned certificate. "
      "/tls forget removes the pin for the current account's server.",
      tls_subs, BC_COMPLETE_NONE, 1, 1, bc_cmd_tls},
+    {"topic", "[TEXT]", "Show or change the room's subject",
+     "/topic alone shows the subject of the current room; /topic TEXT sets it (the room "
+     "may allow only moderators to).",
+     NULL, BC_COMPLETE_NONE, 0, -1, bc_cmd_topic},
     {"unblock", "JID", "Unblock a contact",
      "Undoes /block JID.", NULL, BC_COMPLETE_JID, 1, 1, bc_cmd_block},
     {"win", "N|next|prev", "Switch to tab N (Alt-1..Alt-0, Alt-Left/Right)",

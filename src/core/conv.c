@@ -176,6 +176,7 @@ bool bc_conv_select(size_t i)
     current = i;
     bc_conv *c = convs->pdata[i];
     c->unread = 0;
+    c->mentions = 0;
     bc_dirty(BC_DIRTY_ALL);
     return true;
 }
@@ -186,10 +187,85 @@ bc_conv *bc_conv_find(const char *jid)
         return NULL;
     for (size_t i = 1; i < convs->len; i++) {
         bc_conv *c = convs->pdata[i];
-        if (c->jid && bc_jid_bare_equal(c->jid, jid))
+        if (c->type == BC_CONV_CHAT && c->jid && bc_jid_bare_equal(c->jid, jid))
             return c;
     }
     return NULL;
+}
+
+bc_conv *bc_conv_find_type(bc_conv_type type, const char *jid)
+{
+    for (size_t i = 1; convs && i < convs->len; i++) {
+        bc_conv *c = convs->pdata[i];
+        if (c->type == type && g_strcmp0(c->jid, jid) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+/* Adds a new tab and shows its history from the log. */
+static bc_conv *add_logged(bc_conv_type type, const char *jid, const char *title)
+{
+    bc_conv *c = conv_new(type, jid, title);
+    g_ptr_array_add(convs, c);
+    bc_dirty(BC_DIRTY_TABS);
+    bc_history_fill(c);
+    return c;
+}
+
+static bc_conv *focus_if(bc_conv *c, bool focus)
+{
+    if (c && focus)
+        bc_conv_select(bc_conv_index(c));
+    return c;
+}
+
+bc_conv *bc_conv_open_room(const char *room, bool focus)
+{
+    char *bare = room ? bc_jid_bare(room) : NULL;
+    if (!bare || !convs) {
+        g_free(bare);
+        return NULL;
+    }
+    bc_conv *c = bc_conv_find_type(BC_CONV_ROOM, bare);
+    if (!c) {
+        char *title = bc_jid_display(bare);
+        c = add_logged(BC_CONV_ROOM, bare, title);
+        g_free(title);
+    }
+    g_free(bare);
+    return focus_if(c, focus);
+}
+
+bc_conv *bc_conv_open_private(const char *occupant, bool focus)
+{
+    const char *slash = occupant ? strchr(occupant, '/') : NULL;
+    if (!slash || !slash[1] || !convs)
+        return NULL;
+    bc_conv *c = bc_conv_find_type(BC_CONV_PRIVATE, occupant);
+    if (!c) {
+        char *bare = bc_jid_bare(occupant);
+        char *room = bare ? bc_jid_display(bare) : g_strdup("?");
+        char *title = g_strdup_printf("%s (%s)", slash + 1, room);
+        c = add_logged(BC_CONV_PRIVATE, occupant, title);
+        g_free(title);
+        g_free(room);
+        g_free(bare);
+    }
+    return focus_if(c, focus);
+}
+
+bc_conv *bc_conv_open_announce(bool focus)
+{
+    if (!convs)
+        return NULL;
+    bc_conv *c = bc_conv_find_type(BC_CONV_ANNOUNCE, NULL);
+    if (!c) {
+        c = conv_new(BC_CONV_ANNOUNCE, NULL, "announcements");
+        g_ptr_array_add(convs, c);
+        bc_dirty(BC_DIRTY_TABS);
+    }
+    return focus_if(c, focus);
 }
 
 /* A tab is named by the local part ("bob"), unless that could mislead:

@@ -34,7 +34,8 @@ bc_store *bc_history_store(void) { return store; }
 
 bool bc_history_active(const bc_conv *c)
 {
-    return store && c && c->type == BC_CONV_CHAT && c->jid;
+    return store && c && c->jid &&
+           (c->type == BC_CONV_CHAT || c->type == BC_CONV_ROOM || c->type == BC_CONV_PRIVATE);
 }
 
 static int fill_size(const bc_conv *c)

@@ -448,4 +448,5 @@ void bc_xmpp_attach_loop(void)
     bc_loop_add_prepare(on_prepare, NULL);
     bc_xmpp_presence_init();
     bc_xmpp_mam_init();
+    bc_xmpp_announce_init();
 }

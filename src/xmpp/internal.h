@@ -134,4 +134,37 @@ bool bc_xmpp_pep_message(xmpp_stanza_t *msg);
 /* True for "general" or "general/specific" with [a-z_] names, bounded. */
 bool bc_activity_valid(const char *activity);
 
+/* muc.c */
+/* If `msg` belongs to group chat (type groupchat from a room, a private
+ * message from a room occupant, a MUC invitation (XEP-0249 or mediated),
+ * a room's archive result), handles it and returns true. */
+bool bc_xmpp_muc_message(xmpp_stanza_t *msg);
+/* If `pres` is from a room we know (or carries muc#user), handles it and
+ * returns true. */
+bool bc_xmpp_muc_presence(xmpp_stanza_t *pres);
+/* The session is up (after roster and presence): rejoin the rooms that
+ * should be rejoined, then bookmarked autojoin rooms, a few at a time. */
+void bc_xmpp_muc_session_start(void);
+/* The stream is gone: rooms go out (kept for rejoin); timers stop. */
+void bc_xmpp_muc_session_end(void);
+/* Joins later, spread over loop turns (bookmarks.c autojoin). */
+void bc_xmpp_muc_join_queued(const char *room, const char *nick, const char *password);
+
+/* bookmarks.c */
+/* Fetches the bookmarks (after the session starts); autojoins. */
+void bc_xmpp_bookmarks_fetch(void);
+/* If `msg` is a bookmarks PEP notification from our own account, handles
+ * it and returns true. */
+bool bc_xmpp_bookmarks_message(xmpp_stanza_t *msg);
+void bc_xmpp_bookmarks_reset(void);
+
+/* announce.c */
+/* If `msg` is an announcement (headline, attention, the priority marker),
+ * a receipt or a chat marker, handles it and returns true. A chat
+ * message carrying a receipt request also gets its receipt here (the
+ * function then returns false: the message itself is still delivered). */
+bool bc_xmpp_announce_message(xmpp_stanza_t *msg);
+/* Installs the acker and nudger into core (announce.h). */
+void bc_xmpp_announce_init(void);
+
 #endif

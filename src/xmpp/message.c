@@ -207,6 +207,11 @@ void bc_xmpp_carbons_enable(void)
 static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
     bc_xmpp_note_activity();
+    /* Rooms first: groupchat, private messages from occupants,
+     * invitations, and results of our queries to a room's archive (from
+     * the room, which the account archive below would refuse). */
+    if (bc_xmpp_muc_message(stanza))
+        return 1;
     /* Archive results (XEP-0313) are not live messages: the catch-up
      * checks and logs them (they may come without a 'from'). */
     if (bc_xmpp_mam_message(stanza))
@@ -214,6 +219,12 @@ static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
     /* Nor are carbons (XEP-0280) from our server: the message is the
      * forwarded one. */
     if (on_carbon(stanza))
+        return 1;
+    /* Bookmark changes (PEP) from our own account. */
+    if (bc_xmpp_bookmarks_message(stanza))
+        return 1;
+    /* Headlines, attention, priority announcements, receipts, markers. */
+    if (bc_xmpp_announce_message(stanza))
         return 1;
     const char *from = xmpp_stanza_get_from(stanza);
     const char *type = xmpp_stanza_get_type(stanza);

@@ -71,6 +71,9 @@ static int on_presence(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
     g_free(self);
     if (!bare)
         goto out;
+    /* Occupants of rooms (XEP-0045) are not contacts. */
+    if (bc_xmpp_muc_presence(stanza))
+        goto out;
 
     if (!type || is(type, "unavailable")) {
         /* Our own resources (including the echo of this one) are not

@@ -131,6 +131,9 @@ static void on_roster(xmpp_stanza_t *reply, bool disconnected, void *data)
     /* Then what was said while we were away (XEP-0313), at every login
      * and reconnection. */
     bc_xmpp_mam_catchup();
+    /* Rooms we were in, then bookmarked autojoin rooms (a few at a time). */
+    bc_xmpp_muc_session_start();
+    bc_xmpp_bookmarks_fetch();
 }
 
 void bc_xmpp_session_begin(xmpp_conn_t *conn)
@@ -147,6 +150,8 @@ void bc_xmpp_session_begin(xmpp_conn_t *conn)
 void bc_xmpp_session_end(void)
 {
     bc_xmpp_presence_reset();
+    bc_xmpp_muc_session_end();
+    bc_xmpp_bookmarks_reset();
     bc_xmpp_iq_reset();
     bc_roster_all_offline();
 }

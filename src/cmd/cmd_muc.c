@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* STUB: replaced by the implementation. */
+#include "handlers.h"
+
+bool bc_cmd_join(const bc_args *a, GError **err)
+{
+    g_set_error(err, BC_CMD_ERROR, 1, "not available yet");
+    return false;
+}
+
+bool bc_cmd_leave(const bc_args *a, GError **err)
+{
+    g_set_error(err, BC_CMD_ERROR, 1, "not available yet");
+    return false;
+}
+
+bool bc_cmd_nick(const bc_args *a, GError **err)
+{
+    g_set_error(err, BC_CMD_ERROR, 1, "not available yet");
+    return false;
+}
+
+bool bc_cmd_topic(const bc_args *a, GError **err)
+{
+    g_set_error(err, BC_CMD_ERROR, 1, "not available yet");
+    return false;
+}
+
+bool bc_cmd_invite(const bc_args *a, GError **err)
+{
+    g_set_error(err, BC_CMD_ERROR, 1, "not available yet");
+    return false;
+}
+
