@@ -3,6 +3,7 @@
  * redraw, quit. */
 #include "backchat/conv.h"
 #include "backchat/jid.h"
+#include "backchat/muc.h"
 #include "backchat/session.h"
 #include "backchat/xmpp.h"
 #include "handlers.h"
@@ -40,6 +41,20 @@ bool bc_cmd_help(const bc_args *a, GError **err)
 bool bc_cmd_msg(const bc_args *a, GError **err)
 {
     const char *jid = a->argv[1];
+    /* In a room's tab, an occupant's nick opens a private chat. */
+    bc_conv *cur = bc_conv_current();
+    bc_room *room = cur && cur->type == BC_CONV_ROOM ? bc_muc_room(cur->jid) : NULL;
+    if (room && bc_muc_occupant(room, jid)) {
+        char *occupant = g_strdup_printf("%s/%s", room->jid, jid);
+        bc_conv *pc = bc_conv_open_private(occupant, true);
+        bool ok = pc != NULL;
+        if (!ok)
+            g_set_error(err, BC_CMD_ERROR, 1, "cannot open a private chat with %s", jid);
+        else if (a->argc > 2)
+            ok = bc_xmpp_muc_private(occupant, bc_args_rest(a, 2), err);
+        g_free(occupant);
+        return ok;
+    }
     if (!bc_jid_is_valid(jid) || !strchr(jid, '@')) {
         g_set_error(err, BC_CMD_ERROR, 1,
                     "\"%s\" is not a contact's JID (expected user@server)", jid);
@@ -88,7 +103,20 @@ bool bc_cmd_close(const bc_args *a, GError **err)
         g_set_error(err, BC_CMD_ERROR, 1, "the console cannot be closed; /quit exits");
         return false;
     }
-    return bc_conv_close(i);
+    /* Closing a room's tab leaves the room and forgets it. */
+    bc_conv *c = bc_conv_nth(i);
+    char *room = c && c->type == BC_CONV_ROOM && c->jid && bc_muc_room(c->jid)
+                     ? g_strdup(c->jid) : NULL;
+    if (room) {
+        bc_room *r = bc_muc_room(room);
+        if (r->state != BC_ROOM_OUT || r->rejoin)
+            bc_xmpp_muc_leave(room, NULL, NULL);
+    }
+    bool ok = bc_conv_close(i);
+    if (room)
+        bc_muc_forget(room);
+    g_free(room);
+    return ok;
 }
 
 bool bc_cmd_scroll(const bc_args *a, GError **err)
@@ -131,6 +159,18 @@ bool bc_cmd_redraw(const bc_args *a, GError **err)
 
 bool bc_cmd_quit(const bc_args *a, GError **err)
 {
+    /* Messages typed while reconnecting would be lost: say so once. */
+    static bool warned;
+    unsigned pending = bc_xmpp_outbox_pending();
+    if (pending && !warned) {
+        warned = true;
+        g_set_error(err, BC_CMD_ERROR, 1,
+                    "%u message%s typed while the connection was down %s not sent yet: "
+                    "/quit again to quit anyway and lose %s, or wait for the reconnection",
+                    pending, pending == 1 ? "" : "s", pending == 1 ? "is" : "are",
+                    pending == 1 ? "it" : "them");
+        return false;
+    }
     bc_xmpp_flush_close(2000);
     bc_app_quit();
     return true;

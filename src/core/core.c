@@ -9,6 +9,7 @@
 #include "backchat/history.h"
 #include "backchat/jid.h"
 #include "backchat/loop.h"
+#include "backchat/muc.h"
 #include "backchat/notify.h"
 #include "backchat/paths.h"
 #include "backchat/session.h"
@@ -117,25 +118,109 @@ const char *bc_core_log_problem(void)
     return log_failure ? "LOG NOT WRITTEN" : NULL;
 }
 
-static void log_message(const bc_msg_event *ev, const char *conv, int64_t now, uint64_t tag)
+static void log_message(const bc_msg_event *ev, const char *conv, const char *nick, int64_t now,
+                        uint64_t tag)
 {
     if (!log_db)
         return;
+    const char *type = ev->type ? ev->type : ev->kind == BC_KIND_GROUPCHAT ? "groupchat" : "chat";
     bc_store_msg m = {
         .conv = conv,
         .sender = ev->from_full,
         .body = ev->body,
         .stanza_id = ev->stanza_id,
-        .type = ev->type ? ev->type : "chat",
+        .type = type,
         .dir = ev->outgoing ? BC_DIR_OUT : BC_DIR_IN,
         .ts_server = ev->ts_server,
         .ts_local = now,
         .kind = ev->kind,
+        .nick = nick,
         .server_id = ev->server_id,
         .replaces_stanza_id = ev->replaces_id,
         .tag = tag,
     };
     bc_store_append(log_db, &m);
+}
+
+/* Tags the line so the log can tell which row it became (or that it was
+ * a duplicate) when it writes it. */
+static uint64_t tag_line(bc_conv *c, bc_line *l, const bc_msg_event *ev)
+{
+    if (!l)
+        return 0;
+    l->sid = g_strdup(ev->stanza_id);
+    l->edited = ev->replaces_id != NULL;
+    if (!log_db || !bc_store_logging(log_db, c->jid))
+        return 0;
+    l->tag = ++next_tag & ~BC_ARCHIVE_TAG;
+    return l->tag;
+}
+
+/* A correction in a room applies only to a line of the same sender: any
+ * occupant could name any stanza id. */
+static bool same_sender_line(const bc_conv *c, bc_line_kind kind, const char *sid,
+                             const char *from)
+{
+    for (size_t i = c->len; i > 0; i--) {
+        const bc_line *l = bc_conv_line(c, i - 1);
+        if (l->kind == kind && l->sid && strcmp(l->sid, sid) == 0)
+            return g_strcmp0(l->from, from) == 0;
+    }
+    return true; /* not in the ring (held aside): the log links only its sender's */
+}
+
+/* A message in a room, or a private one with an occupant. */
+static void room_message(const bc_msg_event *ev, int64_t now)
+{
+    bool group = ev->kind == BC_KIND_GROUPCHAT;
+    bc_room *room = bc_muc_room(ev->peer);
+    bc_conv *c;
+    if (group) {
+        if (!room)
+            return; /* from a room we are not in (any more) */
+        c = bc_conv_open_room(room->jid, false);
+    } else {
+        c = bc_conv_open_private(ev->peer, false);
+    }
+    if (!c)
+        return;
+    /* Who said it: the occupant's nick; ours for what we sent. */
+    char *res = NULL;
+    const char *nick = ev->nick && *ev->nick ? ev->nick : NULL;
+    if (!nick && ev->outgoing && room)
+        nick = room->nick;
+    if (!nick && !group)
+        nick = res = bc_jid_resource(ev->peer);
+    bc_line_kind kind = ev->outgoing ? BC_LINE_OUT : nick ? BC_LINE_IN : BC_LINE_SYS;
+    uint64_t tag = 0;
+    if (ev->replaces_id && same_sender_line(c, kind, ev->replaces_id, nick) &&
+        bc_history_correct(c, kind, ev->replaces_id, ev->body)) {
+        /* The corrected line shows the new text. */
+    } else {
+        bool current = c == bc_conv_current();
+        unsigned unread = c->unread;
+        bc_line *l = bc_conv_add(c, kind, nick, ev->body, ev->ts_server ? ev->ts_server : now);
+        tag = tag_line(c, l, ev);
+        bool mention = group && kind == BC_LINE_IN && room->nick &&
+                       strcmp(nick, room->nick) != 0 && bc_muc_mentions(ev->body, room->nick);
+        if (l && mention)
+            l->highlight = true; /* old lines naming us stand out too */
+        if (ev->from_history) {
+            c->unread = unread; /* old news: not counted, not notified */
+        } else if (mention && !current) {
+            c->mentions++;
+            char *summary = g_strdup_printf("%s in %s", nick, c->title);
+            bc_notify_event(BC_NOTIFY_MENTION, room->jid, summary, ev->body, BC_URGENCY_NORMAL);
+            g_free(summary);
+            bc_dirty(BC_DIRTY_TABS);
+        } else if (!group && kind == BC_LINE_IN && !current) {
+            bc_notify_message(c->jid, c->title, ev->body);
+        }
+    }
+    if (group && kind == BC_LINE_IN)
+        bc_muc_spoke(room, nick);
+    log_message(ev, c->jid, nick, now, tag);
+    g_free(res);
 }
 
 void bc_core_message(const bc_msg_event *ev)
@@ -146,8 +231,12 @@ void bc_core_message(const bc_msg_event *ev)
         bc_console("Headline from %s: %s", ev->peer, ev->body);
         char *conv = bc_jid_bare(ev->peer);
         if (conv)
-            log_message(ev, conv, now, 0);
+            log_message(ev, conv, NULL, now, 0);
         g_free(conv);
+        return;
+    }
+    if (ev->kind == BC_KIND_GROUPCHAT || ev->kind == BC_KIND_PRIVATE) {
+        room_message(ev, now);
         return;
     }
     bc_conv *c = bc_conv_open(ev->peer, false);
@@ -169,20 +258,11 @@ void bc_core_message(const bc_msg_event *ev)
         }
         bc_line *l = bc_conv_add(c, kind, who, ev->body, ev->ts_server ? ev->ts_server : now);
         g_free(own);
-        if (l) {
-            l->sid = g_strdup(ev->stanza_id);
-            l->edited = ev->replaces_id != NULL;
-            if (log_db && bc_store_logging(log_db, c->jid)) {
-                /* The log tells which row it became (or that it was a
-                 * duplicate) when it writes it. */
-                tag = ++next_tag & ~BC_ARCHIVE_TAG;
-                l->tag = tag;
-            }
-        }
+        tag = tag_line(c, l, ev);
         if (!ev->outgoing && c != bc_conv_current())
             bc_notify_message(c->jid, c->title, ev->body);
     }
-    log_message(ev, c->jid, now, tag);
+    log_message(ev, c->jid, NULL, now, tag);
 }
 
 static void on_retry(void *unused)

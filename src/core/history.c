@@ -711,9 +711,19 @@ bool bc_history_correct(bc_conv *c, bc_line_kind kind, const char *sid, const ch
     return false;
 }
 
+/* The tab a row belongs to: a room's, a private chat's or a 1:1 chat's. */
+static bc_conv *conv_of_row(const bc_store_row *row)
+{
+    if (row->kind == BC_KIND_GROUPCHAT)
+        return bc_conv_find_type(BC_CONV_ROOM, row->conv);
+    if (row->kind == BC_KIND_PRIVATE)
+        return bc_conv_find_type(BC_CONV_PRIVATE, row->conv);
+    return bc_conv_find(row->conv);
+}
+
 void bc_history_written(const bc_store_row *row, uint64_t tag)
 {
-    bc_conv *c = bc_conv_find(row->conv);
+    bc_conv *c = conv_of_row(row);
     if (!c || !tag)
         return;
     bc_line *l = NULL;
@@ -740,6 +750,8 @@ void bc_history_written(const bc_store_row *row, uint64_t tag)
         int r = bc_conv_line_rows(l);
         if (l->kind == BC_LINE_IN && c->unread > 0 && c != bc_conv_current()) {
             c->unread--;
+            if (l->highlight && c->mentions > 0)
+                c->mentions--;
             bc_dirty(BC_DIRTY_TABS | BC_DIRTY_ROSTER);
         }
         bc_conv_remove(c, at);

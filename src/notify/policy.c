@@ -3,6 +3,7 @@
  * hours and dnd (only priority comes through), the markup-escaped body
  * and the key a notification replaces. Loop thread only. */
 #include "backchat/config.h"
+#include "backchat/muc.h"
 #include "backchat/notify.h"
 
 #include <glib.h>
@@ -220,30 +221,10 @@ char *bc_notify_key(bc_notify_kind kind, const char *conv)
     return k;
 }
 
-static bool word_byte(unsigned char c)
-{
-    return g_ascii_isalnum(c) || c == '_' || c >= 0x80;
-}
-
+/* One definition of "names us" for chats and rooms alike. */
 bool bc_notify_mentions(const char *text, const char *nick)
 {
-    if (!text || !nick || !*nick)
-        return false;
-    char *t = g_utf8_casefold(text, -1);
-    char *n = g_utf8_casefold(nick, -1);
-    size_t nl = strlen(n);
-    bool found = false;
-    for (const char *p = strstr(t, n); p; p = strstr(p + 1, n)) {
-        bool before = p == t || !word_byte((unsigned char)p[-1]);
-        bool after = !word_byte((unsigned char)p[nl]);
-        if (before && after) {
-            found = true;
-            break;
-        }
-    }
-    g_free(t);
-    g_free(n);
-    return found;
+    return bc_muc_mentions(text, nick);
 }
 
 void bc_notify_policy_reset(void)
