@@ -1,8 +1,610 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* STUB: replaced by the bookmarks implementation. */
+/* Bookmarked rooms: XEP-0402 (one PEP item per room, node
+ * urn:xmpp:bookmarks:1) where the server has it, else XEP-0048 in private
+ * XML storage (XEP-0049), where the whole list is one document that we
+ * read, change and write back (keeping what we do not understand, like
+ * URL bookmarks). The list goes into the model (muc.h); autojoin rooms are
+ * joined, paced by muc.c. */
+#include "backchat/conv.h"
+#include "backchat/jid.h"
+#include "backchat/muc.h"
 #include "backchat/xmpp.h"
+#include "dataform.h"
 #include "internal.h"
 
-void bc_xmpp_bookmarks_fetch(void) {}
-bool bc_xmpp_bookmarks_message(xmpp_stanza_t *msg) { return false; }
-void bc_xmpp_bookmarks_reset(void) {}
+#include <string.h>
+
+#define NS_BOOKMARKS2 "urn:xmpp:bookmarks:1"
+#define NS_PRIVATE "jabber:iq:private"
+#define NS_STORAGE "storage:bookmarks"
+#define NS_PUBSUB_OPTIONS "http://jabber.org/protocol/pubsub#publish-options"
+#define MAX_BOOKMARKS 1000
+#define TIMEOUT_MS 30000
+
+typedef enum { MODE_UNKNOWN, MODE_PEP, MODE_PRIVATE } bm_mode;
+
+static bm_mode mode;
+static unsigned gen; /* a new session makes older answers stale */
+
+void bc_xmpp_bookmarks_reset(void)
+{
+    mode = MODE_UNKNOWN;
+    gen++;
+    bc_xmpp_muc_service_reset();
+}
+
+/* -- parsing ------------------------------------------------------------ */
+
+static bool true_attr(xmpp_stanza_t *el, const char *name)
+{
+    const char *v = xmpp_stanza_get_attribute(el, name);
+    return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
+}
+
+/* A room's bare JID (local@domain, no resource), normalised; or NULL. */
+static char *room_jid(const char *s)
+{
+    bc_jid *j = s ? bc_jid_parse(s) : NULL;
+    char *out = j && j->local && !j->resource ? bc_jid_bare(s) : NULL;
+    bc_jid_free(j);
+    return out;
+}
+
+/* <conference/> of either XEP: `jid` comes from the item id (0402) or the
+ * jid attribute (0048). */
+static bc_bookmark *parse_conference(xmpp_stanza_t *conf, const char *jid_raw)
+{
+    char *jid = room_jid(jid_raw);
+    if (!jid)
+        return NULL;
+    char *name = bc_xmpp_attr(conf, "name", 200);
+    char *nick = bc_xmpp_child_text(conf, "nick", NULL, 200);
+    char *pw = bc_xmpp_child_text(conf, "password", NULL, 200);
+    bc_bookmark *b = bc_bookmark_new(jid, name && *name ? name : NULL,
+                                     nick && *nick ? nick : NULL, pw && *pw ? pw : NULL,
+                                     true_attr(conf, "autojoin"));
+    g_free(jid);
+    g_free(name);
+    g_free(nick);
+    g_free(pw);
+    return b;
+}
+
+static bool is_tag(xmpp_stanza_t *el, const char *name)
+{
+    const char *n = xmpp_stanza_is_tag(el) ? xmpp_stanza_get_name(el) : NULL;
+    return n && strcmp(n, name) == 0;
+}
+
+/* A 0402 <item id=ROOM><conference/></item>, or NULL. */
+static bc_bookmark *parse_pep_item(xmpp_stanza_t *item)
+{
+    xmpp_stanza_t *conf = xmpp_stanza_get_child_by_name_and_ns(item, "conference", NS_BOOKMARKS2);
+    const char *id = xmpp_stanza_get_attribute(item, "id");
+    if (!conf || !id || strlen(id) > 3071)
+        return NULL;
+    return parse_conference(conf, id);
+}
+
+static void autojoin(const bc_bookmark *b)
+{
+    if (b->autojoin)
+        bc_xmpp_muc_join_queued(b->jid, b->nick, b->password);
+}
+
+/* The list is in: into the model, then join the autojoin rooms. */
+static void bookmarks_loaded(GPtrArray *list /* taken */)
+{
+    GPtrArray *joins = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < list->len; i++) {
+        const bc_bookmark *b = list->pdata[i];
+        if (b->autojoin)
+            g_ptr_array_add(joins, g_strdup(b->jid));
+    }
+    bc_muc_bookmarks_set(list);
+    /* Read them back from the model: it owns the list now. */
+    for (guint i = 0; i < joins->len; i++) {
+        const bc_bookmark *b = bc_muc_bookmark(joins->pdata[i]);
+        if (b)
+            autojoin(b);
+    }
+    g_ptr_array_free(joins, TRUE);
+}
+
+static GPtrArray *new_list(void)
+{
+    return g_ptr_array_new_with_free_func((GDestroyNotify)bc_bookmark_free);
+}
+
+/* Adds `b` unless the list is full or has the room already (first wins). */
+static void list_add(GPtrArray *list, bc_bookmark *b)
+{
+    bool dup = false;
+    for (guint i = 0; i < list->len && !dup; i++)
+        dup = strcmp(((bc_bookmark *)list->pdata[i])->jid, b->jid) == 0;
+    if (dup || list->len >= MAX_BOOKMARKS)
+        bc_bookmark_free(b);
+    else
+        g_ptr_array_add(list, b);
+}
+
+/* -- XEP-0048 in private storage ---------------------------------------- */
+
+static xmpp_stanza_t *private_iq(const char *type, xmpp_stanza_t *storage /* taken or NULL */)
+{
+    xmpp_stanza_t *iq = xmpp_iq_new(bc_xctx, type, NULL);
+    xmpp_stanza_t *q = bc_xmpp_el("query", NS_PRIVATE);
+    if (!storage)
+        storage = bc_xmpp_el("storage", NS_STORAGE);
+    xmpp_stanza_add_child(q, storage);
+    xmpp_stanza_release(storage);
+    xmpp_stanza_add_child(iq, q);
+    xmpp_stanza_release(q);
+    return iq;
+}
+
+static xmpp_stanza_t *storage_of(xmpp_stanza_t *reply)
+{
+    xmpp_stanza_t *q = reply ? xmpp_stanza_get_child_by_name_and_ns(reply, "query", NS_PRIVATE)
+                             : NULL;
+    return q ? xmpp_stanza_get_child_by_name_and_ns(q, "storage", NS_STORAGE) : NULL;
+}
+
+static GPtrArray *parse_storage(xmpp_stanza_t *storage)
+{
+    GPtrArray *list = new_list();
+    for (xmpp_stanza_t *c = storage ? xmpp_stanza_get_children(storage) : NULL; c;
+         c = xmpp_stanza_get_next(c)) {
+        if (!is_tag(c, "conference"))
+            continue;
+        bc_bookmark *b = parse_conference(c, xmpp_stanza_get_attribute(c, "jid"));
+        if (b)
+            list_add(list, b);
+    }
+    return list;
+}
+
+static void on_private_fetched(xmpp_stanza_t *reply, bool disconnected, void *data)
+{
+    if (GPOINTER_TO_UINT(data) != gen || disconnected)
+        return;
+    if (!reply || bc_xmpp_iq_is_error(reply)) {
+        char *why = reply ? bc_xmpp_error_text(reply) : g_strdup("no reply in 30 s");
+        bc_console_err("Cannot load your bookmarks (%s): bookmarked rooms are not joined; "
+                       "/reconnect to try again.", why);
+        g_free(why);
+        return;
+    }
+    mode = MODE_PRIVATE;
+    bookmarks_loaded(parse_storage(storage_of(reply)));
+}
+
+static void fetch_private(void)
+{
+    xmpp_stanza_t *iq = private_iq("get", NULL);
+    bc_xmpp_iq_send(iq, NULL, TIMEOUT_MS, on_private_fetched, GUINT_TO_POINTER(gen), NULL);
+    xmpp_stanza_release(iq);
+}
+
+/* A change to the stored document: add (or replace) `b`, or remove `jid`. */
+typedef struct private_change {
+    unsigned gen;
+    bc_bookmark *put;   /* NULL: remove */
+    char *jid;
+} private_change;
+
+static void change_free(void *p)
+{
+    private_change *c = p;
+    bc_bookmark_free(c->put);
+    g_free(c->jid);
+    g_free(c);
+}
+
+static xmpp_stanza_t *conference_0048(const bc_bookmark *b)
+{
+    xmpp_stanza_t *conf = bc_xmpp_el("conference", NULL);
+    xmpp_stanza_set_attribute(conf, "jid", b->jid);
+    if (b->name)
+        xmpp_stanza_set_attribute(conf, "name", b->name);
+    xmpp_stanza_set_attribute(conf, "autojoin", b->autojoin ? "true" : "false");
+    if (b->nick)
+        bc_xmpp_add_text_child(conf, "nick", b->nick);
+    if (b->password)
+        bc_xmpp_add_text_child(conf, "password", b->password);
+    return conf;
+}
+
+static void on_private_written(xmpp_stanza_t *reply, bool disconnected, void *data)
+{
+    private_change *c = data;
+    if (disconnected)
+        return;
+    if (!reply || bc_xmpp_iq_is_error(reply)) {
+        char *why = reply ? bc_xmpp_error_text(reply) : g_strdup("no reply in 30 s");
+        bc_error("Cannot save your bookmarks (%s): try again.", why);
+        g_free(why);
+        return;
+    }
+    /* Private storage sends no notification: the model learns it here. */
+    if (c->put) {
+        bc_muc_bookmark_put(c->put);
+        bc_info("Bookmarked %s%s.", c->put->jid, c->put->autojoin ? " (joined at connect)" : "");
+    } else {
+        bc_muc_bookmark_removed(c->jid);
+        bc_info("Bookmark of %s removed.", c->jid);
+    }
+}
+
+static void on_private_read_for_change(xmpp_stanza_t *reply, bool disconnected, void *data)
+{
+    private_change *c = data;
+    if (disconnected || c->gen != gen)
+        return;
+    if (!reply || bc_xmpp_iq_is_error(reply)) {
+        char *why = reply ? bc_xmpp_error_text(reply) : g_strdup("no reply in 30 s");
+        bc_error("Cannot read your bookmarks to change them (%s): try again.", why);
+        g_free(why);
+        return;
+    }
+    xmpp_stanza_t *old = storage_of(reply);
+    /* A copy of what is stored, minus the room's entry, plus the new one:
+     * anything else in there (URL bookmarks, extensions) stays. */
+    xmpp_stanza_t *st = bc_xmpp_el("storage", NS_STORAGE);
+    unsigned n = 0;
+    for (xmpp_stanza_t *e = old ? xmpp_stanza_get_children(old) : NULL; e;
+         e = xmpp_stanza_get_next(e)) {
+        if (!xmpp_stanza_is_tag(e))
+            continue;
+        if (is_tag(e, "conference")) {
+            char *jid = room_jid(xmpp_stanza_get_attribute(e, "jid"));
+            bool same = jid && strcmp(jid, c->put ? c->put->jid : c->jid) == 0;
+            g_free(jid);
+            if (same || ++n > MAX_BOOKMARKS)
+                continue;
+        }
+        xmpp_stanza_t *copy = xmpp_stanza_copy(e);
+        xmpp_stanza_add_child(st, copy);
+        xmpp_stanza_release(copy);
+    }
+    if (c->put) {
+        xmpp_stanza_t *conf = conference_0048(c->put);
+        xmpp_stanza_add_child(st, conf);
+        xmpp_stanza_release(conf);
+    }
+    xmpp_stanza_t *iq = private_iq("set", st);
+    /* The change travels on to the write's answer. */
+    private_change *next = g_new0(private_change, 1);
+    next->gen = c->gen;
+    next->put = c->put;
+    next->jid = c->jid;
+    c->put = NULL;
+    c->jid = NULL;
+    bc_xmpp_iq_send(iq, NULL, TIMEOUT_MS, on_private_written, next, change_free);
+    xmpp_stanza_release(iq);
+}
+
+static void private_change_start(bc_bookmark *put, const char *jid)
+{
+    private_change *c = g_new0(private_change, 1);
+    c->gen = gen;
+    c->put = put;
+    c->jid = g_strdup(jid);
+    xmpp_stanza_t *iq = private_iq("get", NULL);
+    bc_xmpp_iq_send(iq, NULL, TIMEOUT_MS, on_private_read_for_change, c, change_free);
+    xmpp_stanza_release(iq);
+}
+
+/* -- XEP-0402 in PEP ---------------------------------------------------- */
+
+static xmpp_stanza_t *pubsub_iq(const char *type, xmpp_stanza_t **pubsub)
+{
+    xmpp_stanza_t *iq = xmpp_iq_new(bc_xctx, type, NULL);
+    *pubsub = bc_xmpp_el("pubsub", BC_NS_PUBSUB);
+    xmpp_stanza_add_child(iq, *pubsub);
+    xmpp_stanza_release(*pubsub);
+    return iq;
+}
+
+static void on_pep_fetched(xmpp_stanza_t *reply, bool disconnected, void *data)
+{
+    if (GPOINTER_TO_UINT(data) != gen || disconnected)
+        return;
+    GPtrArray *list = new_list();
+    if (reply && bc_xmpp_iq_is_error(reply)) {
+        const char *cond = "";
+        xmpp_stanza_t *e = xmpp_stanza_get_child_by_name(reply, "error");
+        for (xmpp_stanza_t *c = e ? xmpp_stanza_get_children(e) : NULL; c;
+             c = xmpp_stanza_get_next(c))
+            if (xmpp_stanza_is_tag(c) && g_strcmp0(xmpp_stanza_get_ns(c), BC_NS_STANZAS) == 0 &&
+                g_strcmp0(xmpp_stanza_get_name(c), "text") != 0) {
+                cond = xmpp_stanza_get_name(c);
+                break;
+            }
+        /* No node yet means no bookmarks yet; only a server without PEP
+         * (or refusing it) sends us to the older storage. */
+        if (strcmp(cond, "item-not-found") != 0) {
+            g_ptr_array_free(list, TRUE);
+            fetch_private();
+            return;
+        }
+    } else if (!reply) {
+        g_ptr_array_free(list, TRUE);
+        bc_console_err("Cannot load your bookmarks: the server did not answer in 30 s; "
+                       "/reconnect to try again.");
+        return;
+    } else {
+        xmpp_stanza_t *ps = xmpp_stanza_get_child_by_name_and_ns(reply, "pubsub", BC_NS_PUBSUB);
+        xmpp_stanza_t *items = ps ? xmpp_stanza_get_child_by_name(ps, "items") : NULL;
+        for (xmpp_stanza_t *it = items ? xmpp_stanza_get_children(items) : NULL; it;
+             it = xmpp_stanza_get_next(it)) {
+            if (!is_tag(it, "item"))
+                continue;
+            bc_bookmark *b = parse_pep_item(it);
+            if (b)
+                list_add(list, b);
+        }
+    }
+    mode = MODE_PEP;
+    bookmarks_loaded(list);
+}
+
+void bc_xmpp_bookmarks_fetch(void)
+{
+    if (!bc_xconn || !bc_xmpp_connected())
+        return;
+    mode = MODE_UNKNOWN;
+    xmpp_stanza_t *ps;
+    xmpp_stanza_t *iq = pubsub_iq("get", &ps);
+    xmpp_stanza_t *items = bc_xmpp_el("items", NULL);
+    xmpp_stanza_set_attribute(items, "node", NS_BOOKMARKS2);
+    xmpp_stanza_add_child(ps, items);
+    xmpp_stanza_release(items);
+    bc_xmpp_iq_send(iq, NULL, TIMEOUT_MS, on_pep_fetched, GUINT_TO_POINTER(gen), NULL);
+    xmpp_stanza_release(iq);
+}
+
+typedef struct pep_change {
+    bc_bookmark *put; /* NULL: retract */
+    char *jid;
+} pep_change;
+
+static void pep_change_free(void *p)
+{
+    pep_change *c = p;
+    bc_bookmark_free(c->put);
+    g_free(c->jid);
+    g_free(c);
+}
+
+static void on_pep_written(xmpp_stanza_t *reply, bool disconnected, void *data)
+{
+    pep_change *c = data;
+    if (disconnected)
+        return;
+    if (!reply || bc_xmpp_iq_is_error(reply)) {
+        char *why = reply ? bc_xmpp_error_text(reply) : g_strdup("no reply in 30 s");
+        bc_error("Cannot %s the bookmark of %s (%s): try again.", c->put ? "save" : "remove",
+                 c->jid, why);
+        g_free(why);
+        return;
+    }
+    /* The notification will say it too; the model takes it twice fine. */
+    if (c->put) {
+        bc_muc_bookmark_put(c->put);
+        bc_info("Bookmarked %s%s.", c->jid, c->put->autojoin ? " (joined at connect)" : "");
+    } else {
+        bc_muc_bookmark_removed(c->jid);
+        bc_info("Bookmark of %s removed.", c->jid);
+    }
+}
+
+static void add_option(xmpp_stanza_t *x, const char *var, const char *value)
+{
+    xmpp_stanza_t *f = bc_xmpp_el("field", NULL);
+    xmpp_stanza_set_attribute(f, "var", var);
+    if (strcmp(var, "FORM_TYPE") == 0)
+        xmpp_stanza_set_attribute(f, "type", "hidden");
+    bc_xmpp_add_text_child(f, "value", value);
+    xmpp_stanza_add_child(x, f);
+    xmpp_stanza_release(f);
+}
+
+static void pep_publish(bc_bookmark *b /* taken */)
+{
+    xmpp_stanza_t *ps;
+    xmpp_stanza_t *iq = pubsub_iq("set", &ps);
+    xmpp_stanza_t *pub = bc_xmpp_el("publish", NULL);
+    xmpp_stanza_set_attribute(pub, "node", NS_BOOKMARKS2);
+    xmpp_stanza_t *item = bc_xmpp_el("item", NULL);
+    xmpp_stanza_set_attribute(item, "id", b->jid);
+    xmpp_stanza_t *conf = bc_xmpp_el("conference", NS_BOOKMARKS2);
+    if (b->name)
+        xmpp_stanza_set_attribute(conf, "name", b->name);
+    xmpp_stanza_set_attribute(conf, "autojoin", b->autojoin ? "true" : "false");
+    if (b->nick)
+        bc_xmpp_add_text_child(conf, "nick", b->nick);
+    if (b->password)
+        bc_xmpp_add_text_child(conf, "password", b->password);
+    xmpp_stanza_add_child(item, conf);
+    xmpp_stanza_release(conf);
+    xmpp_stanza_add_child(pub, item);
+    xmpp_stanza_release(item);
+    xmpp_stanza_add_child(ps, pub);
+    xmpp_stanza_release(pub);
+    /* XEP-0402 §3.1: the node keeps every item and only we may read it
+     * (it holds room passwords). */
+    xmpp_stanza_t *opts = bc_xmpp_el("publish-options", NULL);
+    xmpp_stanza_t *x = bc_xmpp_el("x", BC_NS_DATA);
+    xmpp_stanza_set_type(x, "submit");
+    add_option(x, "FORM_TYPE", NS_PUBSUB_OPTIONS);
+    add_option(x, "pubsub#persist_items", "true");
+    add_option(x, "pubsub#max_items", "max");
+    add_option(x, "pubsub#send_last_published_item", "never");
+    add_option(x, "pubsub#access_model", "whitelist");
+    xmpp_stanza_add_child(opts, x);
+    xmpp_stanza_release(x);
+    xmpp_stanza_add_child(ps, opts);
+    xmpp_stanza_release(opts);
+    pep_change *c = g_new0(pep_change, 1);
+    c->jid = g_strdup(b->jid);
+    c->put = b;
+    bc_xmpp_iq_send(iq, NULL, TIMEOUT_MS, on_pep_written, c, pep_change_free);
+    xmpp_stanza_release(iq);
+}
+
+static void pep_retract(const char *jid)
+{
+    xmpp_stanza_t *ps;
+    xmpp_stanza_t *iq = pubsub_iq("set", &ps);
+    xmpp_stanza_t *r = bc_xmpp_el("retract", NULL);
+    xmpp_stanza_set_attribute(r, "node", NS_BOOKMARKS2);
+    xmpp_stanza_set_attribute(r, "notify", "true");
+    xmpp_stanza_t *item = bc_xmpp_el("item", NULL);
+    xmpp_stanza_set_attribute(item, "id", jid);
+    xmpp_stanza_add_child(r, item);
+    xmpp_stanza_release(item);
+    xmpp_stanza_add_child(ps, r);
+    xmpp_stanza_release(r);
+    pep_change *c = g_new0(pep_change, 1);
+    c->jid = g_strdup(jid);
+    bc_xmpp_iq_send(iq, NULL, TIMEOUT_MS, on_pep_written, c, pep_change_free);
+    xmpp_stanza_release(iq);
+}
+
+/* -- the public side ---------------------------------------------------- */
+
+static bool ready(GError **err)
+{
+    if (!bc_xmpp_require_online(err))
+        return false;
+    if (mode == MODE_UNKNOWN) {
+        g_set_error(err, BC_XMPP_ERROR, 1,
+                    "your bookmarks are still loading: try again in a moment");
+        return false;
+    }
+    return true;
+}
+
+static bool short_text(const char *what, const char *s, GError **err)
+{
+    if (!s)
+        return true;
+    if (g_utf8_strlen(s, -1) > 200 || strchr(s, '\n') || !g_utf8_validate(s, -1, NULL)) {
+        g_set_error(err, BC_XMPP_ERROR, 1, "the %s is too long or not one line", what);
+        return false;
+    }
+    return true;
+}
+
+bool bc_xmpp_bookmark_add(const char *room, const char *name, const char *nick,
+                          const char *password, bool autojoin, GError **err)
+{
+    char *jid = room_jid(room);
+    if (!jid) {
+        g_set_error(err, BC_XMPP_ERROR, 1, "\"%s\" is not a room JID (room@service)",
+                    room ? room : "");
+        return false;
+    }
+    if (!short_text("name", name, err) || !short_text("nick", nick, err) ||
+        !short_text("password", password, err) || !ready(err)) {
+        g_free(jid);
+        return false;
+    }
+    GPtrArray *all = bc_muc_bookmarks();
+    if (all && all->len >= MAX_BOOKMARKS && !bc_muc_bookmark(jid)) {
+        g_set_error(err, BC_XMPP_ERROR, 1,
+                    "you have %d bookmarks already: /bookmark remove some first", MAX_BOOKMARKS);
+        g_free(jid);
+        return false;
+    }
+    bc_bookmark *b = bc_bookmark_new(jid, name && *name ? name : NULL,
+                                     nick && *nick ? nick : NULL,
+                                     password && *password ? password : NULL, autojoin);
+    if (mode == MODE_PEP)
+        pep_publish(b);
+    else
+        private_change_start(b, NULL);
+    g_free(jid);
+    return true;
+}
+
+bool bc_xmpp_bookmark_remove(const char *room, GError **err)
+{
+    char *jid = room_jid(room);
+    if (!jid) {
+        g_set_error(err, BC_XMPP_ERROR, 1, "\"%s\" is not a room JID (room@service)",
+                    room ? room : "");
+        return false;
+    }
+    if (!ready(err)) {
+        g_free(jid);
+        return false;
+    }
+    if (!bc_muc_bookmark(jid)) {
+        g_set_error(err, BC_XMPP_ERROR, 1, "%s is not bookmarked (/bookmark lists them)", jid);
+        g_free(jid);
+        return false;
+    }
+    if (mode == MODE_PEP)
+        pep_retract(jid);
+    else
+        private_change_start(NULL, jid);
+    g_free(jid);
+    return true;
+}
+
+bool bc_xmpp_bookmarks_message(xmpp_stanza_t *msg)
+{
+    xmpp_stanza_t *ev = xmpp_stanza_get_child_by_name_and_ns(msg, "event", BC_NS_PUBSUB_EVENT);
+    xmpp_stanza_t *items = NULL;
+    for (xmpp_stanza_t *c = ev ? xmpp_stanza_get_children(ev) : NULL; c;
+         c = xmpp_stanza_get_next(c))
+        if ((is_tag(c, "items") || is_tag(c, "purge")) &&
+            g_strcmp0(xmpp_stanza_get_attribute(c, "node"), NS_BOOKMARKS2) == 0) {
+            items = c;
+            break;
+        }
+    if (!items)
+        return false;
+    /* Our bookmarks come only from our own account; anyone else's event
+     * on that node is swallowed, never shown. */
+    const char *from = xmpp_stanza_get_from(msg);
+    char *self = bc_xmpp_self_bare();
+    bool ours = from && self && strcmp(from, self) == 0;
+    g_free(self);
+    if (!ours)
+        return true;
+    if (mode == MODE_UNKNOWN) /* the fetch brings the full list soon */
+        return true;
+    if (is_tag(items, "purge")) {
+        bc_muc_bookmarks_set(new_list());
+        return true;
+    }
+    unsigned n = 0;
+    for (xmpp_stanza_t *it = xmpp_stanza_get_children(items); it && n < MAX_BOOKMARKS;
+         it = xmpp_stanza_get_next(it), n++) {
+        if (is_tag(it, "item")) {
+            bc_bookmark *b = parse_pep_item(it);
+            if (!b)
+                continue;
+            bool is_new = !bc_muc_bookmark(b->jid);
+            GPtrArray *all = bc_muc_bookmarks();
+            if (is_new && all && all->len >= MAX_BOOKMARKS) {
+                bc_bookmark_free(b);
+                continue;
+            }
+            bc_muc_bookmark_put(b);
+            /* XEP-0402 §3.4: another device asked for the room to be
+             * joined (join_queued skips a room we are in). */
+            autojoin(b);
+            bc_bookmark_free(b);
+        } else if (is_tag(it, "retract")) {
+            char *jid = room_jid(xmpp_stanza_get_attribute(it, "id"));
+            if (jid)
+                bc_muc_bookmark_removed(jid);
+            g_free(jid);
+        }
+    }
+    return true;
+}
