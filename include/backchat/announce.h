@@ -130,6 +130,9 @@ GPtrArray *bc_announce_sent_list(void);       /* borrowed, oldest first */
  * min_nudge_interval seconds (default 60) per recipient. */
 typedef bool (*bc_ann_nudge_fn)(const char *jid, const char *text);
 void bc_announce_set_nudger(bc_ann_nudge_fn fn);
+/* Sends the nudges due at `now_ms` (bc_now_ms() time) and re-arms the
+ * escalation timer; the timer calls it, tests call it with a set time. */
+void bc_announce_tick(int64_t now_ms);
 
 /* Parses "2m", "90s", "1h" into seconds (>= 1); false if malformed. */
 bool bc_announce_parse_interval(const char *s, unsigned *out);

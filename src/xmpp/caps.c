@@ -15,10 +15,16 @@ static const char *const features[] = {
     "http://jabber.org/protocol/activity+notify",
     "http://jabber.org/protocol/caps",
     "http://jabber.org/protocol/disco#info",
+    "http://jabber.org/protocol/muc",
     "jabber:iq:last",
     "jabber:iq:version",
+    "jabber:x:conference",
+    "urn:xmpp:attention:0",
+    "urn:xmpp:bookmarks:1+notify",
+    "urn:xmpp:chat-markers:0",
     "urn:xmpp:idle:1",
     "urn:xmpp:ping",
+    "urn:xmpp:receipts",
     NULL,
 };
 

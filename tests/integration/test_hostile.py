@@ -182,8 +182,8 @@ def test_hostile_message_payloads(server, evil, home, app, peers):
     s.raw(msg("weird-type", attrs="type='%s'" % FMT))
     view("errtext")
     s.works("headline/normal/error with odd payloads",
-            "headline to console, normal shown, error text bounded and shown")
-    app.send_keys("M-1")
+            "headline to the Announcements tab, normal shown, error text bounded and shown")
+    app.send_keys("M-3")    # headlines go to the Announcements tab
     app.wait_for("hlend", timeout=5, region="view")
     s.focus_bob()
 

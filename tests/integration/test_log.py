@@ -388,13 +388,13 @@ def test_headline_correction_and_forged_archive(server, home, app, bob):
                    until=lambda r: len(r) == 1)
     assert rows[0][0] == 1, rows
 
-    # A headline: the console shows it, the log has it as kind headline.
+    # A headline: the Announcements tab (3) shows it, the log has it as kind headline.
     bob.send_raw("<message to='alice@localhost' type='headline' id='hl-1'>"
                  "<body>maintenance window at 18:00</body></message>")
     wait_db(db, "SELECT kind, conv FROM messages WHERE stanza_id = 'hl-1'",
             until=lambda r: r == [("headline", "bob@localhost")])
-    app.send_keys("M-1")
-    app.wait_for("Headline from bob@localhost: maintenance window", timeout=5, region="view")
+    app.send_keys("M-3")
+    app.wait_for("bob: [headline] maintenance window", timeout=5, region="view")
 
     # An archive result from someone else is not an archive result.
     bob.send_raw("<message to='alice@localhost'><result xmlns='urn:xmpp:mam:2' queryid='q1'"
