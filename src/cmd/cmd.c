@@ -3,6 +3,7 @@
 #include "backchat/cmd.h"
 #include "backchat/account.h"
 #include "backchat/conv.h"
+#include "backchat/muc.h"
 #include "backchat/roster.h"
 #include "backchat/status.h"
 #include "backchat/session.h"
@@ -187,6 +188,72 @@ static void add_if_prefix(GPtrArray *out, const char *cand, const char *prefix, 
     }
 }
 
+/* The room of the current tab (a room, or a private chat in one). */
+static bc_room *current_room(void)
+{
+    bc_conv *c = bc_conv_current();
+    if (!c || !c->jid)
+        return NULL;
+    if (c->type == BC_CONV_ROOM)
+        return bc_muc_room_of_conv(c->jid);
+    if (c->type == BC_CONV_PRIVATE) {
+        char *bare = g_strndup(c->jid, strcspn(c->jid, "/"));
+        bc_room *r = bc_muc_room(bare);
+        g_free(bare);
+        return r;
+    }
+    return NULL;
+}
+
+/* Occupants of the current room; nicks match without regard to case. */
+static void complete_nicks(GPtrArray *out, const char *prefix)
+{
+    bc_room *r = current_room();
+    if (!r)
+        return;
+    char **nicks = bc_muc_nick_complete(r, prefix);
+    for (char **n = nicks; n && *n; n++)
+        add_if_prefix(out, *n, "", NULL);
+    g_strfreev(nicks);
+}
+
+/* Rooms we know this session, bookmarked ones and those we are invited
+ * to; `pre` goes before each candidate. */
+static void complete_rooms(GPtrArray *out, const char *prefix, const char *pre)
+{
+    GPtrArray *rooms = bc_muc_rooms();
+    for (guint i = 0; rooms && i < rooms->len; i++)
+        add_if_prefix(out, ((bc_room *)rooms->pdata[i])->jid, prefix, pre);
+    GPtrArray *bm = bc_muc_bookmarks();
+    for (guint i = 0; bm && i < bm->len; i++)
+        add_if_prefix(out, ((bc_bookmark *)bm->pdata[i])->jid, prefix, pre);
+    GPtrArray *inv = bc_muc_invites();
+    for (guint i = 0; inv && i < inv->len; i++)
+        add_if_prefix(out, ((bc_muc_invite *)inv->pdata[i])->room, prefix, pre);
+}
+
+/* Announcement targets: a roster group, a room, or JIDs separated by
+ * commas (so only the part after the last comma is completed). */
+static void complete_targets(GPtrArray *out, const char *prefix)
+{
+    const char *comma = strrchr(prefix, ',');
+    char *pre = comma ? g_strndup(prefix, (gsize)(comma - prefix + 1)) : NULL;
+    const char *part = comma ? comma + 1 : prefix;
+    if (!comma) {
+        GPtrArray *g = bc_roster_groups();
+        for (guint i = 0; g && i < g->len; i++)
+            add_if_prefix(out, g->pdata[i], part, NULL);
+    }
+    complete_rooms(out, part, pre);
+    GPtrArray *j = bc_known_jids();
+    for (guint i = 0; j && i < j->len; i++)
+        add_if_prefix(out, j->pdata[i], part, pre);
+    GPtrArray *r = bc_roster_sorted();
+    for (guint i = 0; r && i < r->len; i++)
+        add_if_prefix(out, ((bc_contact *)r->pdata[i])->jid, part, pre);
+    g_free(pre);
+}
+
 static void complete_kind(GPtrArray *out, bc_complete_kind kind, const char *prefix)
 {
     size_t n;
@@ -248,12 +315,35 @@ static void complete_kind(GPtrArray *out, bc_complete_kind kind, const char *pre
             add_if_prefix(out, "prev", prefix, NULL);
         }
         break;
-    case BC_COMPLETE_NICK:   /* STUB: completion of nicks, rooms, targets */
+    case BC_COMPLETE_NICK:
+        complete_nicks(out, prefix);
+        break;
     case BC_COMPLETE_ROOM:
+        complete_rooms(out, prefix, NULL);
+        break;
     case BC_COMPLETE_TARGET:
+        complete_targets(out, prefix);
+        break;
     case BC_COMPLETE_NONE:
         break;
     }
+}
+
+/* True when word `index` is where a TARGET goes: only options come
+ * before it ("--priority", "--escalate 2m"), and no subcommand that takes
+ * something else (status, list, --server TEXT). */
+static bool target_slot(const bc_args *a, int index)
+{
+    for (int i = 1; i < index && i < a->argc; i++) {
+        const char *w = a->argv[i];
+        if (strcmp(w, "--escalate") == 0) {
+            if (++i >= index)
+                return false; /* the word is its duration */
+        }
+        else if (strcmp(w, "--server") == 0 || strncmp(w, "--", 2) != 0)
+            return false;
+    }
+    return true;
 }
 
 static int cmp_str(gconstpointer a, gconstpointer b)
@@ -293,7 +383,20 @@ char **bc_cmd_complete(const char *line, size_t cursor, size_t *word_start)
             add_if_prefix(out, t[i].name, prefix + 1, "/");
     } else if (line[0] == '/' && index >= 1 && a.argv) {
         const bc_cmd *cmd = bc_cmd_find(a.argv[0] + 1);
-        if (cmd) {
+        if (cmd && cmd->complete == BC_COMPLETE_TARGET) {
+            if (cmd->subcommands && index == 1)
+                for (const char *const *s = cmd->subcommands; *s; s++)
+                    add_if_prefix(out, *s, prefix, NULL);
+            if (prefix[0] != '-' && target_slot(&a, index))
+                complete_kind(out, cmd->complete, prefix);
+        } else if (cmd && cmd->complete == BC_COMPLETE_NICK && cmd->subcommands) {
+            /* "NICK ROLE": the nick comes first, the word list second. */
+            if (index == 1)
+                complete_kind(out, cmd->complete, prefix);
+            else if (index == 2)
+                for (const char *const *s = cmd->subcommands; *s; s++)
+                    add_if_prefix(out, *s, prefix, NULL);
+        } else if (cmd) {
             if (cmd->subcommands && index == 1) {
                 for (const char *const *s = cmd->subcommands; *s; s++)
                     add_if_prefix(out, *s, prefix, NULL);

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Keys: our bindings (tabs, scrolling, redraw) first, everything else to
  * GNU readline in callback mode, drawn inside the ncurses input line. */
+#include "backchat/announce.h"
 #include "backchat/cmd.h"
 #include "backchat/conv.h"
 #include "backchat/loop.h"
+#include "backchat/muc.h"
+#include "backchat/occupants.h"
 #include "backchat/paths.h"
 #include "backchat/roster.h"
 #include "backchat/searchview.h"
@@ -164,8 +167,10 @@ static void scroll_page(int dir)
 }
 
 /* The panel toggles with this function key when no preset is bound to
- * it (/roster show|hide does the same). */
+ * it (/roster show|hide does the same), and the occupant list of room
+ * tabs with the other (/occupants). */
 #define PANEL_FKEY 12
+#define OCCUPANTS_FKEY 11
 
 /* F1..F12: the availability preset bound to the key (/status PRESET). */
 static void function_key(int n)
@@ -174,6 +179,8 @@ static void function_key(int n)
     if (!p) {
         if (n == PANEL_FKEY)
             bc_panel_toggle();
+        else if (n == OCCUPANTS_FKEY)
+            bc_occupants_set_visible(!bc_occupants_visible());
         return;
     }
     GError *err = NULL;
@@ -219,6 +226,76 @@ static bool find_key(int dir)
     if (dir < 0)
         return false;
     rl_insert_text("/find ");
+    mark_input();
+    return true;
+}
+
+/* Alt-k: acknowledges the priority announcement in the banner (/ack). */
+static void ack_key(void)
+{
+    if (!bc_announce_ack(0))
+        bc_info("No priority announcement is waiting for acknowledgement.");
+    bc_dirty(BC_DIRTY_ALL);
+}
+
+/* Nick completion in a room tab: Tab on a word completes an occupant's
+ * nick (who spoke last first), with ": " at the start of the line; Tab
+ * again goes on to the next nick. Lines starting with / keep command
+ * completion. */
+static char **nick_cands;  /* this round's candidates */
+static size_t nick_i;      /* the one on the line */
+static int nick_start;     /* where the word starts */
+static int nick_end;       /* rl_point after our insertion */
+static bc_room *nick_room; /* the room they are from */
+
+static void nick_reset(void)
+{
+    g_strfreev(nick_cands);
+    nick_cands = NULL;
+}
+
+static bool nick_complete(void)
+{
+    bc_conv *c = bc_conv_current();
+    if (!c || c->type != BC_CONV_ROOM || bc_prompt_pending() || rl_line_buffer[0] == '/')
+        return false;
+    bc_room *r = bc_muc_room_of_conv(c->jid);
+    if (!r)
+        return false;
+    if (nick_cands && r == nick_room && rl_point == nick_end && nick_start <= rl_point) {
+        /* Tab again on what we inserted: the next candidate. */
+        nick_i = nick_cands[nick_i + 1] ? nick_i + 1 : 0;
+    } else {
+        nick_reset();
+        int start = rl_point;
+        while (start > 0 && rl_line_buffer[start - 1] != ' ' && rl_line_buffer[start - 1] != '\t')
+            start--;
+        char *prefix = g_strndup(rl_line_buffer + start, (gsize)(rl_point - start));
+        char **all = bc_muc_nick_complete(r, prefix);
+        g_free(prefix);
+        /* Not our own nick: nobody completes themselves. */
+        GPtrArray *keep = g_ptr_array_new();
+        for (char **n = all; n && *n; n++)
+            if (!r->nick || strcmp(*n, r->nick) != 0)
+                g_ptr_array_add(keep, g_strdup(*n));
+        g_strfreev(all);
+        g_ptr_array_add(keep, NULL);
+        nick_cands = (char **)g_ptr_array_free(keep, FALSE);
+        if (!nick_cands[0]) {
+            nick_reset();
+            return true; /* nothing to offer; the Tab is not typed either */
+        }
+        nick_i = 0;
+        nick_start = start;
+        nick_room = r;
+    }
+    char *ins = nick_start == 0 ? g_strdup_printf("%s: ", nick_cands[nick_i])
+                                : g_strdup(nick_cands[nick_i]);
+    rl_delete_text(nick_start, rl_point);
+    rl_point = nick_start;
+    rl_insert_text(ins);
+    g_free(ins);
+    nick_end = rl_point;
     mark_input();
     return true;
 }
@@ -327,6 +404,10 @@ static void handle_char(wint_t wc, bool alt)
             bc_panel_resize_by(wc == '[' ? -2 : 2);
             return;
         }
+        if (wc == 'k') {
+            ack_key();
+            return;
+        }
         feed("\033", 1);
         feed_wchar(wc);
         return;
@@ -341,6 +422,10 @@ static void handle_char(wint_t wc, bool alt)
     }
     if ((wc == 18 || wc == 19) && find_key(wc == 18 ? 1 : -1))
         return;
+    if (wc == '\t' && nick_complete())
+        return;
+    if (nick_cands && wc != '\t')
+        nick_reset(); /* typing ends a round of nick completion */
     feed_wchar(wc);
 }
 
@@ -436,6 +521,7 @@ void bc_input_shutdown(void)
     bc_loop_unwatch(STDIN_FILENO);
     g_strfreev(cands);
     cands = NULL;
+    nick_reset();
     if (history_path && bc_mkdir_private(bc_paths_data_dir(), NULL)) {
         /* Created 0600 before readline writes it. */
         int fd = open(history_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);

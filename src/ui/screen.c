@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The screen: title bar, conversation view, status line and input line,
  * redrawn from the dirty bits once per loop turn. */
+#include "backchat/announce.h"
+#include "backchat/announce.h"
 #include "backchat/conv.h"
 #include "backchat/core.h"
 #include "backchat/loop.h"
+#include "backchat/muc.h"
+#include "backchat/muc.h"
 #include "backchat/roster.h"
 #include "backchat/searchview.h"
 #include "backchat/session.h"
@@ -14,6 +18,7 @@
 
 #include <curses.h>
 #include <langinfo.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
@@ -21,11 +26,29 @@
 
 static void layout_free(void);
 static int line_rows(const bc_line *l);
-static WINDOW *title_w, *view_w, *status_w, *panel_w;
+static WINDOW *title_w, *view_w, *status_w, *panel_w, *banner_w;
 WINDOW *bc_input_w;
 static int rows_, cols_;
-static int view_cols_;  /* the view's width: cols_ less the buddy list */
-static int panel_cols_; /* the buddy list's width with its separator, 0 if none */
+static int view_cols_;  /* the view's width: cols_ less the panel */
+static int panel_cols_; /* the panel's width with its separator, 0 if none */
+static bool panel_occ_; /* the panel shows a room's occupants, not the buddies */
+static int banner_h_;   /* 1 while the priority banner shows */
+
+/* What goes on the right: a room tab has its occupant list (/occupants,
+ * F11), other tabs the buddy list (/roster, F12). */
+static bool want_occ(void)
+{
+    bc_conv *c = bc_conv_current();
+    return c && c->type == BC_CONV_ROOM;
+}
+
+static int want_panel_cols(int cols)
+{
+    return want_occ() ? bc_occ_panel_cols(cols) : bc_panel_cols(cols);
+}
+
+/* The banner takes a row only where the view keeps at least two. */
+static int want_banner(int rows) { return rows >= 6 && bc_banner_wanted() ? 1 : 0; }
 
 static void make_windows(void)
 {
@@ -37,17 +60,23 @@ static void make_windows(void)
     }
     if (panel_w)
         delwin(panel_w);
-    panel_w = NULL;
+    if (banner_w)
+        delwin(banner_w);
+    panel_w = banner_w = NULL;
     getmaxyx(stdscr, rows_, cols_);
-    int view_h = rows_ - 3;
+    banner_h_ = want_banner(rows_);
+    int view_h = rows_ - 3 - banner_h_;
     if (view_h < 1)
         view_h = 1;
-    panel_cols_ = bc_panel_cols(cols_);
+    panel_occ_ = want_occ();
+    panel_cols_ = want_panel_cols(cols_);
     view_cols_ = cols_ - panel_cols_;
     title_w = newwin(1, cols_, 0, 0);
-    view_w = newwin(view_h, view_cols_, 1, 0);
+    if (banner_h_)
+        banner_w = newwin(1, cols_, 1, 0);
+    view_w = newwin(view_h, view_cols_, 1 + banner_h_, 0);
     if (panel_cols_)
-        panel_w = newwin(view_h, panel_cols_, 1, view_cols_);
+        panel_w = newwin(view_h, panel_cols_, 1 + banner_h_, view_cols_);
     status_w = newwin(1, cols_, rows_ >= 3 ? rows_ - 2 : 0, 0);
     bc_input_w = newwin(1, cols_, rows_ - 1, 0);
     keypad(bc_input_w, TRUE);
@@ -80,6 +109,8 @@ static void init_colors(void)
     init_pair(PAIR_OFFLINE, grey, -1);
     init_pair(PAIR_HEAD, COLOR_CYAN, -1);
     init_pair(PAIR_COUNT_UNREAD, COLOR_YELLOW, -1);
+    init_pair(PAIR_MENTION, COLOR_MAGENTA, -1);
+    init_pair(PAIR_BANG, COLOR_WHITE, COLOR_RED);
 }
 
 bool bc_ui_utf8(void)
@@ -146,7 +177,9 @@ void bc_ui_shutdown(void)
     bc_board_free();
     if (panel_w)
         delwin(panel_w);
-    panel_w = NULL;
+    if (banner_w)
+        delwin(banner_w);
+    panel_w = banner_w = NULL;
     if (title_w) {
         delwin(title_w);
         delwin(view_w);
@@ -218,6 +251,55 @@ static void fill_bar(WINDOW *w)
         mvwaddch(w, y, i, ' ');
 }
 
+/* " team@conference.localhost — 12 occupants — you are alice
+ * (moderator) — Subject: ..." */
+static char *room_title(const bc_conv *c)
+{
+    bc_room *r = bc_muc_room_of_conv(c->jid);
+    GString *t = g_string_new(NULL);
+    g_string_append_printf(t, " %s \xe2\x80\x94 ", c->jid);
+    if (!r || r->state == BC_ROOM_OUT) {
+        g_string_append(t, "not in the room (rejoin with /join)");
+    } else if (r->state == BC_ROOM_JOINING) {
+        g_string_append(t, "joining\xe2\x80\xa6");
+    } else {
+        guint n = r->occupants ? g_hash_table_size(r->occupants) : 0;
+        g_string_append_printf(t, "%u occupant%s", n, n == 1 ? "" : "s");
+        const bc_occupant *me = r->nick ? bc_muc_occupant(r, r->nick) : NULL;
+        if (r->nick)
+            g_string_append_printf(t, " \xe2\x80\x94 you are %s", r->nick);
+        if (me)
+            g_string_append_printf(t, " (%s)", bc_muc_role_name(me->role));
+    }
+    if (r && r->subject && *r->subject) {
+        /* One row: a subject's newlines become spaces. */
+        char *subj = g_strdelimit(g_strdup(r->subject), "\n\r\t", ' ');
+        g_string_append_printf(t, " \xe2\x80\x94 Subject: %s", subj);
+        g_free(subj);
+    }
+    return g_string_free(t, FALSE);
+}
+
+/* " bob in team@conference.localhost — private" */
+static char *private_title(const bc_conv *c)
+{
+    const char *slash = strchr(c->jid, '/');
+    if (!slash)
+        return g_strdup_printf(" %s \xe2\x80\x94 private", c->jid);
+    return g_strdup_printf(" %s in %.*s \xe2\x80\x94 private", slash + 1,
+                           (int)(slash - c->jid), c->jid);
+}
+
+static char *announce_title(void)
+{
+    GPtrArray *u = bc_announce_unacked();
+    guint n = u ? u->len : 0;
+    if (!n)
+        return g_strdup(" announcements \xe2\x80\x94 nothing waiting for acknowledgement");
+    return g_strdup_printf(" announcements \xe2\x80\x94 %u waiting for acknowledgement (Alt-k)",
+                           n);
+}
+
 static void draw_title(void)
 {
     werase(title_w);
@@ -240,6 +322,12 @@ static void draw_title(void)
         unsigned k = (unsigned)c->board_sort < 3 ? (unsigned)c->board_sort : 0;
         t = g_strdup_printf(" team board \xe2\x80\x94 %s \xe2\x80\x94 sorted by %s",
                             c->group ? c->group : "everyone", sorts[k]);
+    } else if (c->type == BC_CONV_ROOM && c->jid) {
+        t = room_title(c);
+    } else if (c->type == BC_CONV_PRIVATE && c->jid) {
+        t = private_title(c);
+    } else if (c->type == BC_CONV_ANNOUNCE || !c->jid) {
+        t = announce_title();
     } else {
         bc_contact *ct = bc_roster_get(c->jid);
         const char *status = ct ? ct->status : NULL;
@@ -250,10 +338,50 @@ static void draw_title(void)
                             status ? ": " : "", status ? status : "");
         g_free(act);
     }
-    put_clip(title_w, t, -1);
+    bc_ui_put_fit(title_w, t, cols_); /* cut with "…" */
     g_free(t);
     fill_bar(title_w);
     wattroff(title_w, COLOR_PAIR(PAIR_BAR) | A_BOLD);
+}
+
+/* One tab: "3:team(12,2!)": 12 unread of which 2 name us; the
+ * Announcements tab counts the priority ones not yet acknowledged
+ * ("4:announcements(1!)"), whichever tab is focused. The "N!" part is in
+ * the warning colour. */
+static void draw_tab(const bc_conv *c, size_t i, bool current)
+{
+    unsigned bang = c->mentions;
+    if (c->type == BC_CONV_ANNOUNCE) {
+        GPtrArray *u = bc_announce_unacked();
+        bang = u ? u->len : 0;
+    }
+    attr_t a = current ? A_BOLD | A_REVERSE : c->unread ? A_BOLD : A_NORMAL;
+    short pair = c->unread && !current ? PAIR_UNREAD : PAIR_BAR;
+    char *item = g_strdup_printf("%zu:%s", i + 1, c->title);
+    wattron(status_w, COLOR_PAIR(pair) | a);
+    put_clip(status_w, item, -1);
+    g_free(item);
+    if (c->unread || bang) {
+        put_clip(status_w, "(", -1);
+        if (c->unread) {
+            char n[16];
+            snprintf(n, sizeof n, "%u%s", c->unread, bang ? "," : "");
+            put_clip(status_w, n, -1);
+        }
+        if (bang) {
+            char n[16];
+            snprintf(n, sizeof n, "%u!", bang);
+            wattroff(status_w, COLOR_PAIR(pair) | a);
+            wattron(status_w, COLOR_PAIR(PAIR_BANG) | A_BOLD);
+            put_clip(status_w, n, -1);
+            wattroff(status_w, COLOR_PAIR(PAIR_BANG) | A_BOLD);
+            wattron(status_w, COLOR_PAIR(pair) | a);
+        }
+        put_clip(status_w, ")", -1);
+    }
+    wattroff(status_w, COLOR_PAIR(pair) | a);
+    wattron(status_w, COLOR_PAIR(PAIR_BAR));
+    put_clip(status_w, " ", -1);
 }
 
 static void draw_status(void)
@@ -267,7 +395,8 @@ static void draw_status(void)
     char *head = g_strdup_printf(" [%s: ", s->account ? s->account->jid : "no account");
     put_clip(status_w, head, -1);
     g_free(head);
-    bool bad = s->state == BC_CONN_DISCONNECTED || s->state == BC_CONN_CERT_UNTRUSTED;
+    bool bad = s->state == BC_CONN_DISCONNECTED || s->state == BC_CONN_CERT_UNTRUSTED ||
+               s->state == BC_CONN_RECONNECTING;
     if (bad)
         wattron(status_w, COLOR_PAIR(PAIR_WARN) | A_BOLD);
     put_clip(status_w, bc_conn_state_name(s->state), -1);
@@ -290,19 +419,8 @@ static void draw_status(void)
     }
     put_clip(status_w, "] ", -1);
     size_t cur = bc_conv_current_index();
-    for (size_t i = 0; i < bc_conv_count(); i++) {
-        bc_conv *c = bc_conv_nth(i);
-        char *item = c->unread ? g_strdup_printf("%zu:%s(%u)", i + 1, c->title, c->unread)
-                               : g_strdup_printf("%zu:%s", i + 1, c->title);
-        attr_t a = i == cur ? A_BOLD | A_REVERSE : c->unread ? A_BOLD : A_NORMAL;
-        short pair = c->unread && i != cur ? PAIR_UNREAD : PAIR_BAR;
-        wattron(status_w, COLOR_PAIR(pair) | a);
-        put_clip(status_w, item, -1);
-        wattroff(status_w, COLOR_PAIR(pair) | a);
-        wattron(status_w, COLOR_PAIR(PAIR_BAR));
-        put_clip(status_w, " ", -1);
-        g_free(item);
-    }
+    for (size_t i = 0; i < bc_conv_count(); i++)
+        draw_tab(bc_conv_nth(i), i, i == cur);
     bc_conv *c = bc_conv_current();
     const char *problem = bc_core_log_problem();
     if (problem) {
@@ -368,7 +486,12 @@ static void layout_line(const bc_line *l)
     g_free(lay.pre);
     lay.pre = line_prefix(l);
     g_free(lay.text);
-    lay.text = l->edited ? g_strdup_printf("%s (edited)", l->text) : g_strdup(l->text);
+    /* What became of what we sent: pending, delivered (a tick), failed. */
+    const char *send = l->send == BC_SEND_PENDING ? " (pending)"
+                       : l->send == BC_SEND_FAILED ? " (failed)"
+                       : l->send == BC_SEND_DELIVERED ? (bc_ui_utf8() ? " \xe2\x9c\x93" : " +")
+                       : "";
+    lay.text = g_strdup_printf("%s%s%s", l->text, l->edited ? " (edited)" : "", send);
     int pre_w = bc_str_width(lay.pre, -1);
     lay.indent = pre_w < view_cols_ / 2 ? pre_w : 2;
     lay.n = bc_wrap(lay.text, view_cols_ - pre_w, view_cols_ - lay.indent, lay.rows,
@@ -389,17 +512,23 @@ static int draw_line(const bc_line *l, int y, int skip, int avail)
             put_clip(view_w, lay.pre, sp ? sp - lay.pre + 1 : -1);
             wattroff(view_w, COLOR_PAIR(PAIR_TIME));
             if (sp && sp[1]) {
-                short np = l->kind == BC_LINE_OUT ? PAIR_OUT : PAIR_NICK;
-                wattron(view_w, COLOR_PAIR(np) | A_BOLD);
+                short np = l->highlight ? PAIR_MENTION
+                           : l->kind == BC_LINE_OUT ? PAIR_OUT : PAIR_NICK;
+                /* A line that names us: its nick reversed, so it shows
+                 * without colours too. */
+                attr_t na = COLOR_PAIR(np) | A_BOLD | (l->highlight ? A_REVERSE : 0);
+                wattron(view_w, na);
                 put_clip(view_w, sp + 1, -1);
-                wattroff(view_w, COLOR_PAIR(np) | A_BOLD);
+                wattroff(view_w, na);
             }
         } else {
             wmove(view_w, y + used, lay.indent);
         }
-        short p = line_pair(l);
-        /* The line a search jumped to stands out. */
-        attr_t a = (p ? COLOR_PAIR(p) : 0) | (l->mark ? A_REVERSE : 0);
+        short p = l->highlight ? PAIR_MENTION : line_pair(l);
+        /* The line a search jumped to stands out, and so does one that
+         * names us. */
+        attr_t a = (p ? COLOR_PAIR(p) : 0) | (l->mark ? A_REVERSE : 0) |
+                   (l->highlight ? A_BOLD : 0);
         if (a)
             wattron(view_w, a);
         put_clip(view_w, lay.text + lay.rows[r].start, (long)lay.rows[r].len);
@@ -506,8 +635,11 @@ void bc_ui_redraw(void *unused)
     unsigned d = bc_dirty_take();
     if (!d || !title_w)
         return;
-    if (bc_panel_cols(cols_) != panel_cols_) {
-        /* /roster show|hide|width, or the panel keys: new geometry. */
+    if (want_panel_cols(cols_) != panel_cols_ || want_occ() != panel_occ_ ||
+        want_banner(rows_) != banner_h_) {
+        /* /roster or /occupants show|hide|width, the panel keys, a tab
+         * with the other panel, or the banner came or went: new geometry
+         * (and a new page height for scrolling). */
         make_windows();
         d |= BC_DIRTY_ALL;
     }
@@ -519,11 +651,19 @@ void bc_ui_redraw(void *unused)
         draw_title();
     if ((d & BC_DIRTY_VIEW) || (board && (d & BC_DIRTY_ROSTER)))
         draw_view();
-    if (panel_w && ((d & BC_DIRTY_ROSTER) || bc_panel_stale()))
+    if (panel_w && panel_occ_) {
+        /* Only when something changed: never per room message. */
+        if (d & BC_DIRTY_ROSTER)
+            bc_occ_panel_draw(panel_w, bc_muc_room_of_conv(cur->jid));
+    } else if (panel_w && ((d & BC_DIRTY_ROSTER) || bc_panel_stale()))
         bc_panel_draw(panel_w);
+    if (banner_w)
+        bc_banner_draw(banner_w);
     draw_status();
     arm_tick();
     wnoutrefresh(title_w);
+    if (banner_w)
+        wnoutrefresh(banner_w);
     wnoutrefresh(view_w);
     if (panel_w)
         wnoutrefresh(panel_w);

@@ -12,6 +12,8 @@
 enum {
     PAIR_BAR = 1, PAIR_ERR, PAIR_OUT, PAIR_SYS, PAIR_TIME, PAIR_UNREAD, PAIR_NICK, PAIR_WARN,
     PAIR_ONLINE, PAIR_CHAT, PAIR_AWAY, PAIR_XA, PAIR_DND, PAIR_OFFLINE, PAIR_HEAD, PAIR_COUNT_UNREAD,
+    PAIR_MENTION, /* a line that names us, a priority announcement */
+    PAIR_BANG,    /* the mention count in the tab bar */
 };
 
 extern WINDOW *bc_input_w;
@@ -55,6 +57,16 @@ void bc_board_scroll(bc_conv *c, int dir);
 void bc_board_free(void);
 
 void bc_panel_free(void);
+
+/* occupants.c: the occupant list of a room tab, in the panel's place. */
+struct bc_room;
+/* Columns it takes (separator included), 0 when hidden or too narrow. */
+int bc_occ_panel_cols(int cols);
+void bc_occ_panel_draw(WINDOW *w, struct bc_room *r);
+
+/* banner.c: the priority announcement banner under the title bar. */
+bool bc_banner_wanted(void);
+void bc_banner_draw(WINDOW *w);
 
 /* search.c: a BC_CONV_SEARCH tab in the view area. */
 void bc_search_draw(WINDOW *w, bc_conv *c);
