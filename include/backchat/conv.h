@@ -31,6 +31,14 @@ typedef enum {
     BC_LINE_ERR,  /* an error, shown in red */
 } bc_line_kind;
 
+/* What became of a message we sent (BC_LINE_OUT). */
+typedef enum {
+    BC_SEND_NONE,       /* nothing to say (sent, or not ours) */
+    BC_SEND_PENDING,    /* typed while disconnected: sent after reconnecting */
+    BC_SEND_DELIVERED,  /* the recipient's client confirmed it (XEP-0184) */
+    BC_SEND_FAILED,     /* an error came back; the reason is a line below */
+} bc_send_state;
+
 typedef struct bc_line {
     int64_t ts;        /* unix time in seconds: the message's time (server
                           time if any, else local), as the log orders it */
@@ -47,6 +55,7 @@ typedef struct bc_line {
     bool mark;         /* highlighted: the line a search jumped to */
     bool highlight;    /* names us (a mention in a room), or a priority
                           announcement: drawn to stand out */
+    bc_send_state send;/* BC_LINE_OUT: pending, delivered, failed */
 } bc_line;
 
 struct bc_search_view;
@@ -150,6 +159,11 @@ int bc_conv_line_rows(const bc_line *l);
 void bc_conv_scroll(bc_conv *c, int rows);
 void bc_conv_set_page(int rows);
 int bc_conv_page(void);
+
+/* Sets the send state of our line with stanza id `sid` in `c` (the
+ * newest such line in the ring); a line held aside or paged out is not
+ * found. True if found. Marks the view dirty when `c` is shown. */
+bool bc_conv_set_send_state(bc_conv *c, const char *sid, bc_send_state st);
 
 /* Line i, 0 = oldest in the ring. */
 const bc_line *bc_conv_line(const bc_conv *c, size_t i);

@@ -15,6 +15,7 @@ typedef enum {
     BC_CONN_CERT_UNTRUSTED, /* waiting for /tls trust or /tls deny */
     BC_CONN_CONNECTED,
     BC_CONN_DISCONNECTED,   /* lost or failed; detail says why */
+    BC_CONN_RECONNECTING,   /* lost; trying again at reconnect_at */
 } bc_conn_state;
 
 typedef struct bc_cert_info {
@@ -36,11 +37,15 @@ typedef struct bc_session {
     char *show;               /* own presence: "online" for now */
     bc_cert_info *cert;       /* pending certificate decision */
     int64_t state_since;      /* unix seconds */
+    int64_t reconnect_at;     /* BC_CONN_RECONNECTING: bc_now_ms() of the
+                                 next attempt */
 } bc_session;
 
 bc_session *bc_session_get(void);
 void bc_session_free(void);
 void bc_session_set_state(bc_conn_state st, const char *detail);
+/* "connected", "offline", ...; for BC_CONN_RECONNECTING the seconds left
+ * ("reconnecting in 8 s"), in a buffer valid until the next call. */
 const char *bc_conn_state_name(bc_conn_state st);
 void bc_session_set_cert(bc_cert_info *ci); /* takes ownership; NULL clears */
 void bc_cert_info_free(bc_cert_info *ci);

@@ -22,8 +22,12 @@ bool bc_xmpp_connect(const bc_account *acct, const char *password, GError **err)
 void bc_xmpp_disconnect(void);
 bool bc_xmpp_connected(void);
 
-/* Sends a chat message; the sent line is logged and shown by core. */
+/* Sends a chat message; the sent line is logged and shown by core. While
+ * backchat is reconnecting by itself, the message is queued instead,
+ * shown as pending, and sent once the stream is back. */
 bool bc_xmpp_send_chat(const char *to, const char *body, GError **err);
+/* Messages queued that way and not sent yet. */
+unsigned bc_xmpp_outbox_pending(void);
 
 /* Roster (RFC 6121): add or update an item (name and groups), remove one.
  * The server's push updates the model (roster.h). */

@@ -105,7 +105,8 @@ bool bc_cmd_connect(const bc_args *a, GError **err)
 
 bool bc_cmd_disconnect(const bc_args *a, GError **err)
 {
-    if (!bc_xmpp_connected() && bc_session_get()->state != BC_CONN_CONNECTING) {
+    bc_conn_state st = bc_session_get()->state;
+    if (!bc_xmpp_connected() && st != BC_CONN_CONNECTING && st != BC_CONN_RECONNECTING) {
         g_set_error(err, BC_CMD_ERROR, 1, "not connected");
         return false;
     }

@@ -401,6 +401,25 @@ bc_line *bc_conv_add(bc_conv *c, bc_line_kind kind, const char *from, const char
     return l;
 }
 
+bool bc_conv_set_send_state(bc_conv *c, const char *sid, bc_send_state st)
+{
+    if (!c || !sid)
+        return false;
+    for (size_t i = c->len; i > 0; i--) {
+        bc_line *l = bc_ring_at(c, i - 1);
+        if (l->kind == BC_LINE_OUT && l->sid && strcmp(l->sid, sid) == 0) {
+            /* A late receipt does not undo a failure, nor "pending" a receipt. */
+            if (l->send == st || (l->send == BC_SEND_FAILED && st == BC_SEND_DELIVERED))
+                return true;
+            l->send = st;
+            if (c == bc_conv_current())
+                bc_dirty(BC_DIRTY_VIEW);
+            return true;
+        }
+    }
+    return false;
+}
+
 void bc_conv_remove(bc_conv *c, size_t i)
 {
     if (!c || i >= c->len)
@@ -446,6 +465,9 @@ const bc_line *bc_conv_line(const bc_conv *c, size_t i)
     return *slot(c, i);
 }
 
+/* Declared as printf-like so the compiler checks the callers' formats. */
+static void vadd(bc_conv *c, bc_line_kind kind, const char *fmt, va_list ap)
+    G_GNUC_PRINTF(3, 0);
 static void vadd(bc_conv *c, bc_line_kind kind, const char *fmt, va_list ap)
 {
     char *text = g_strdup_vprintf(fmt, ap);

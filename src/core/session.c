@@ -6,6 +6,7 @@
 #include "backchat/loop.h"
 #include "backchat/paths.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -57,6 +58,14 @@ const char *bc_conn_state_name(bc_conn_state st)
     case BC_CONN_CERT_UNTRUSTED: return "untrusted certificate";
     case BC_CONN_CONNECTED: return "connected";
     case BC_CONN_DISCONNECTED: return "disconnected";
+    case BC_CONN_RECONNECTING: {
+        static char buf[48];
+        int64_t left = (sess.reconnect_at - bc_now_ms() + 999) / 1000;
+        if (left < 1)
+            return "reconnecting";
+        snprintf(buf, sizeof buf, "reconnecting in %" G_GINT64_FORMAT " s", left);
+        return buf;
+    }
     }
     return "?";
 }

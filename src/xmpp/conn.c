@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The connection: libstrophe driven from our poll() loop, mandatory TLS
- * with certificate pinning decided by the user, clean stream close. */
+ * with certificate pinning decided by the user, clean stream close, and
+ * reconnection after a loss (backoff with jitter). What was sent just
+ * before a loss is reconciled with the server's archive (outbox.c), not
+ * with XEP-0198 stream management: libstrophe 0.12's resumption counts
+ * our stanzas differently from the server and then drops or repeats
+ * messages. */
 #include "backchat/conv.h"
 #include "backchat/jid.h"
 #include "backchat/loop.h"
@@ -27,6 +32,13 @@ static bool stream_up;       /* XMPP_CONN_CONNECT seen, no disconnect since */
 static bool conn_active;     /* between connect() and the disconnect event */
 static bool cert_refused;    /* we refused the certificate this attempt */
 static bool auth_failed;     /* libstrophe reported a SASL failure */
+static bool no_tls;          /* the server offered no STARTTLS */
+/* The keepalive is a ping (XEP-0199): its answer also proves that the
+ * server has everything we sent before it (outbox.c). Every two minutes
+ * by default: one wake-up to send it, one for the answer. */
+#define KEEPALIVE_DEFAULT_S 120
+static bool session_started; /* the session's first requests went out */
+#define PING_TIMEOUT_MS 30000/* no answer to the keepalive ping: the link is dead */
 static bool user_closing;    /* /disconnect or /quit */
 static xmpp_conn_t *dead_conn; /* released on the next turn, not inside its handler */
 static unsigned activity;
@@ -34,6 +46,18 @@ static int hot_turns;
 static unsigned keepalive_timer;
 static unsigned connect_tick_timer;
 static FILE *debug_log;
+
+/* Reconnection: after the stream has been up, a loss the user did not ask
+ * for reconnects by itself, first after about 1 s, then doubling up to
+ * 60 s, each delay jittered by +-25% so that many clients dropped at once
+ * do not come back in step. */
+#define RECONNECT_FIRST_MS 1000
+#define RECONNECT_MAX_MS 60000
+static bool auto_reconnect;      /* the stream was up since the last /connect */
+static unsigned reconnect_ms;    /* the last delay, 0 after a success */
+static unsigned reconnect_timer;
+static unsigned countdown_timer; /* redraws "reconnecting in N s" */
+static char *reconnect_pass;     /* the password of the last /connect */
 
 void bc_xmpp_note_activity(void) { activity++; }
 
@@ -58,6 +82,8 @@ static void on_log(void *ud, xmpp_log_level_t level, const char *area, const cha
         (strstr(msg, "auth failed") || strstr(msg, "Cannot authenticate") ||
          strstr(msg, "not-authorized")))
         auth_failed = true;
+    if (msg && strstr(msg, "TLS is not supported"))
+        no_tls = true;
     if (debug_log) {
         static const char *const names[] = {"debug", "info", "warn", "error"};
         /* Never log the password-bearing SASL payloads. */
@@ -97,8 +123,27 @@ static void release_dead(void)
     }
 }
 
+static void wipe_pass(void)
+{
+    if (reconnect_pass)
+        memset(reconnect_pass, 0, strlen(reconnect_pass));
+    g_free(reconnect_pass);
+    reconnect_pass = NULL;
+}
+
+static void stop_reconnecting(void)
+{
+    bc_timer_cancel(reconnect_timer);
+    bc_timer_cancel(countdown_timer);
+    reconnect_timer = countdown_timer = 0;
+}
+
 void bc_xmpp_shutdown(void)
 {
+    stop_reconnecting();
+    auto_reconnect = false;
+    wipe_pass();
+    bc_xmpp_outbox_clear();
     if (bc_xconn) {
         xmpp_conn_release(bc_xconn);
         bc_xconn = NULL;
@@ -114,6 +159,8 @@ void bc_xmpp_shutdown(void)
 }
 
 bool bc_xmpp_connected(void) { return stream_up; }
+
+bool bc_xmpp_will_reconnect(void) { return auto_reconnect && !stream_up; }
 
 static bool fd_readable(int fd)
 {
@@ -189,18 +236,47 @@ static int sockopt_cb(xmpp_conn_t *conn, void *sock)
     return xmpp_sockopt_cb_keepalive(conn, sock);
 }
 
+static void on_ping_reply(xmpp_stanza_t *reply, bool disconnected, void *data)
+{
+    if (disconnected || !stream_up || !bc_xconn)
+        return;
+    if (reply) {
+        /* Any answer, even an error, proves the link works, and (the
+         * stream being in order) that everything sent before the ping
+         * has arrived. */
+        bc_xmpp_ledger_confirm(GPOINTER_TO_UINT(data));
+        return;
+    }
+    /* No answer at all: the connection is dead though the socket does not
+     * know it yet (a black-holed route). Drop it; reconnecting follows. */
+    bc_console_err("The server has not answered for %d s: the connection seems dead.",
+                   PING_TIMEOUT_MS / 1000);
+    xmpp_disconnect(bc_xconn);
+}
+
+static void keepalive(void *data);
+
+static void arm_keepalive(void)
+{
+    bc_timer_cancel(keepalive_timer);
+    int secs = bc_config_int("connection", "keepalive", KEEPALIVE_DEFAULT_S);
+    keepalive_timer = bc_timer_add((unsigned)(secs < 10 ? 10 : secs) * 1000, keepalive, NULL);
+}
+
 static void keepalive(void *data)
 {
     keepalive_timer = 0;
     if (!stream_up)
         return;
-    /* A single space is a valid whitespace keepalive between stanzas. */
-    xmpp_send_raw(bc_xconn, " ", 1);
+    xmpp_stanza_t *iq = xmpp_iq_new(bc_xctx, "get", NULL);
+    xmpp_stanza_t *ping = bc_xmpp_el("ping", BC_NS_PING);
+    xmpp_stanza_add_child(iq, ping);
+    xmpp_stanza_release(ping);
+    bc_xmpp_iq_send(iq, NULL, PING_TIMEOUT_MS, on_ping_reply,
+                    GUINT_TO_POINTER(bc_xmpp_ledger_mark()), NULL);
+    xmpp_stanza_release(iq);
     bc_xmpp_pump();
-    int secs = bc_config_int("connection", "keepalive", 60);
-    if (secs < 10)
-        secs = 10;
-    keepalive_timer = bc_timer_add((unsigned)secs * 1000, keepalive, NULL);
+    arm_keepalive();
 }
 
 /* While connecting, libstrophe has its own timeouts (connect, features,
@@ -302,6 +378,70 @@ static const char *stream_error_name(xmpp_error_type_t t)
     }
 }
 
+static bool start_connect(const bc_account *acct, const char *password, GError **err);
+
+static void on_countdown(void *data)
+{
+    countdown_timer = 0;
+    if (bc_session_get()->state != BC_CONN_RECONNECTING)
+        return;
+    bc_dirty(BC_DIRTY_TABS);
+    countdown_timer = bc_timer_add(1000, on_countdown, NULL);
+}
+
+static void schedule_reconnect(const char *why, bool first);
+
+static void on_reconnect_timer(void *data)
+{
+    reconnect_timer = 0;
+    bc_timer_cancel(countdown_timer);
+    countdown_timer = 0;
+    bc_session *s = bc_session_get();
+    if (!s->account || conn_active)
+        return;
+    GError *err = NULL;
+    if (!start_connect(s->account, reconnect_pass, &err)) {
+        schedule_reconnect(err->message, false);
+        g_error_free(err);
+    }
+}
+
+/* The next attempt, after the next delay of the backoff. */
+static void schedule_reconnect(const char *why, bool first)
+{
+    reconnect_ms = reconnect_ms ? MIN(reconnect_ms * 2, RECONNECT_MAX_MS) : RECONNECT_FIRST_MS;
+    unsigned delay = (unsigned)(reconnect_ms * g_random_double_range(0.75, 1.25));
+    bc_session *s = bc_session_get();
+    s->reconnect_at = bc_now_ms() + delay;
+    bc_session_set_state(BC_CONN_RECONNECTING, why);
+    if (first)
+        bc_console_err("Connection lost: %s. Reconnecting by itself (first try in %u s); "
+                       "/connect tries now, /disconnect stays offline.", why,
+                       (delay + 999) / 1000);
+    else
+        bc_console("Reconnecting failed: %s. Next try in %u s.", why, (delay + 999) / 1000);
+    stop_reconnecting();
+    reconnect_timer = bc_timer_add(delay, on_reconnect_timer, NULL);
+    countdown_timer = bc_timer_add(1000, on_countdown, NULL);
+}
+
+/* The session proper: roster, presence, archive, rooms, the outbox. */
+static void start_session(void)
+{
+    if (session_started || !stream_up || !bc_xconn)
+        return;
+    session_started = true;
+    bc_xmpp_ledger_new_stream();
+    /* Live messages wait for the catch-up of what was missed (mam.c). */
+    bc_xmpp_mam_hold_live();
+    /* Roster first; our presence and the blocklist follow its answer. */
+    bc_xmpp_session_begin(bc_xconn);
+    /* What was typed while the connection was down. */
+    bc_xmpp_outbox_flush();
+    arm_keepalive();
+    bc_xmpp_pump();
+}
+
 static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
                          xmpp_stream_error_t *serr, void *userdata)
 {
@@ -313,14 +453,14 @@ static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
         g_free(s->show);
         s->show = g_strdup("online");
         bc_session_set_state(BC_CONN_CONNECTED, NULL);
-        bc_console("Connected as %s.", s->bound_jid);
+        bc_console("%s as %s.", reconnect_ms ? "Reconnected" : "Connected", s->bound_jid);
+        reconnect_ms = 0;
+        stop_reconnecting();
+        auto_reconnect = true;
         bc_xmpp_message_handlers_add(conn);
         bc_xmpp_presence_handlers_add(conn);
-        /* Roster first; our presence and the blocklist follow its answer. */
-        bc_xmpp_session_begin(conn);
-        bc_timer_cancel(keepalive_timer);
-        keepalive_timer = 0;
-        keepalive(NULL);
+        session_started = false;
+        start_session();
         return;
     }
     if (event == XMPP_CONN_RAW_CONNECT)
@@ -337,6 +477,13 @@ static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
     bc_timer_cancel(keepalive_timer);
     keepalive_timer = 0;
 
+    /* Another client took our resource (conflict), or the server refused
+     * us: reconnecting would only repeat it. */
+    bool final = ((auth_failed || no_tls) && !was_up) ||
+                 (serr && (serr->type == XMPP_SE_CONFLICT || serr->type == XMPP_SE_NOT_AUTHORIZED ||
+                           serr->type == XMPP_SE_POLICY_VIOLATION));
+    if (final || cert_refused)
+        auto_reconnect = false;
     if (cert_refused) {
         bc_session_set_state(BC_CONN_CERT_UNTRUSTED, "waiting for /tls trust or /tls deny");
     } else if (user_closing) {
@@ -344,7 +491,15 @@ static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
         bc_console("Disconnected.");
     } else {
         char *why;
-        if (auth_failed && !was_up)
+        if (no_tls && !was_up)
+            why = g_strdup_printf("the server at %s does not offer TLS (STARTTLS); backchat "
+                                  "never sends a password without it. If the server speaks "
+                                  "direct TLS, /account set %s tls direct (and the port, "
+                                  "usually 5223)",
+                                  s->account && s->account->server ? s->account->server
+                                                                   : "this address",
+                                  s->account ? s->account->name : "NAME");
+        else if (auth_failed && !was_up)
             why = g_strdup_printf("Authentication failed: the server refused the password for "
                                   "%s. Fix it with /account set %s password, then /connect.",
                                   s->account ? s->account->jid : "this account",
@@ -366,8 +521,13 @@ static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
                                                                    : "the server",
                                   s->account && s->account->port ? s->account->port : 5222,
                                   s->account ? s->account->name : "NAME");
-        bc_session_set_state(BC_CONN_DISCONNECTED, why);
-        if (g_str_has_prefix(why, "Authentication failed"))
+        if (auto_reconnect)
+            schedule_reconnect(why, reconnect_ms == 0);
+        else
+            bc_session_set_state(BC_CONN_DISCONNECTED, why);
+        if (auto_reconnect)
+            ; /* said by schedule_reconnect */
+        else if (g_str_has_prefix(why, "Authentication failed"))
             bc_console_err("%s", why);
         else
             bc_console_err("Disconnected: %s. Type /connect to try again.", why);
@@ -386,6 +546,20 @@ bool bc_xmpp_connect(const bc_account *acct, const char *password, GError **err)
                     "already %s; /disconnect first", stream_up ? "connected" : "connecting");
         return false;
     }
+    /* The user's own /connect: a fresh session, not a resumption. */
+    stop_reconnecting();
+    release_dead();
+    auto_reconnect = false;
+    reconnect_ms = 0;
+    if (password != reconnect_pass) {
+        wipe_pass();
+        reconnect_pass = g_strdup(password);
+    }
+    return start_connect(acct, reconnect_pass, err);
+}
+
+static bool start_connect(const bc_account *acct, const char *password, GError **err)
+{
     release_dead();
     if (bc_xconn) {
         xmpp_conn_release(bc_xconn);
@@ -394,14 +568,16 @@ bool bc_xmpp_connect(const bc_account *acct, const char *password, GError **err)
     xmpp_conn_t *conn = xmpp_conn_new(bc_xctx);
     long flags = acct->tls == BC_TLS_DIRECT ? XMPP_CONN_FLAG_LEGACY_SSL
                                             : XMPP_CONN_FLAG_MANDATORY_TLS;
-    xmpp_conn_set_flags(conn, flags);
+    /* No XEP-0198: see the top of this file. */
+    xmpp_conn_set_flags(conn, flags | XMPP_CONN_FLAG_DISABLE_SM);
     char *full = g_strdup_printf("%s/%s", acct->jid, acct->resource ? acct->resource : "backchat");
     xmpp_conn_set_jid(conn, full);
     g_free(full);
     xmpp_conn_set_pass(conn, password);
     xmpp_conn_set_certfail_handler(conn, certfail_cb);
     xmpp_conn_set_sockopt_callback(conn, sockopt_cb);
-    cert_refused = auth_failed = user_closing = false;
+    cert_refused = auth_failed = user_closing = no_tls = false;
+    session_started = false;
     bc_session_set_cert(NULL);
     bc_session_set_state(BC_CONN_CONNECTING, NULL);
     conn_active = true;
@@ -411,13 +587,16 @@ bool bc_xmpp_connect(const bc_account *acct, const char *password, GError **err)
         conn_active = false;
         bc_xconn = NULL;
         xmpp_conn_release(conn);
-        bc_session_set_state(BC_CONN_DISCONNECTED, "cannot connect");
+        if (!auto_reconnect)
+            bc_session_set_state(BC_CONN_DISCONNECTED, "cannot connect");
         g_set_error(err, BC_XMPP_ERROR, 1,
                     "cannot connect to %s: check the server name and port (/account show %s)",
                     acct->server ? acct->server : acct->jid, acct->name);
         return false;
     }
-    bc_console("Connecting to %s as %s...", acct->server ? acct->server : acct->jid, acct->jid);
+    if (!auto_reconnect)
+        bc_console("Connecting to %s as %s...", acct->server ? acct->server : acct->jid,
+                   acct->jid);
     bc_xmpp_pump();
     bc_timer_cancel(connect_tick_timer);
     connect_tick_timer = bc_timer_add(1000, connect_tick, NULL);
@@ -426,8 +605,16 @@ bool bc_xmpp_connect(const bc_account *acct, const char *password, GError **err)
 
 void bc_xmpp_disconnect(void)
 {
-    if (!bc_xconn || !conn_active)
+    bool waiting = reconnect_timer != 0;
+    stop_reconnecting();
+    auto_reconnect = false;
+    if (!bc_xconn || !conn_active) {
+        if (waiting) {
+            bc_session_set_state(BC_CONN_OFFLINE, NULL);
+            bc_console("Stopped reconnecting: offline. /connect connects again.");
+        }
         return;
+    }
     user_closing = true;
     xmpp_disconnect(bc_xconn);
     bc_xmpp_pump();

@@ -48,6 +48,8 @@ char *bc_xmpp_message_id(xmpp_stanza_t *stanza);
 char *bc_xmpp_server_id(xmpp_stanza_t *stanza, const char *own_bare);
 /* XEP-0308: the id of the message this one corrects, or NULL. */
 char *bc_xmpp_replace_id(xmpp_stanza_t *stanza);
+/* Delivers a live message held back during an archive catch-up. */
+void bc_xmpp_message_replay(xmpp_stanza_t *msg);
 
 /* mam.c: archive catch-up (XEP-0313). */
 /* Fetches everything since the last sync mark from the account archive;
@@ -59,6 +61,11 @@ void bc_xmpp_mam_init(void);
  * handles it and returns true: it is never a live message. Only results
  * from our own bare JID (or without 'from') for our current query count. */
 bool bc_xmpp_mam_message(xmpp_stanza_t *msg);
+/* While a catch-up runs, keeps a copy of live message `msg` (true) to be
+ * handed back through bc_xmpp_message_replay() when it ends. */
+bool bc_xmpp_mam_hold(xmpp_stanza_t *msg);
+/* A stream starts: hold live messages until its catch-up has run. */
+void bc_xmpp_mam_hold_live(void);
 
 /* iq.c: helpers every protocol file uses. */
 /* Sanitized single-line text of `el` (NULL el or no text: NULL), at most
@@ -134,6 +141,31 @@ bool bc_xmpp_pep_message(xmpp_stanza_t *msg);
 /* True for "general" or "general/specific" with [a-z_] names, bounded. */
 bool bc_activity_valid(const char *activity);
 
+/* conn.c: the connection is down but backchat is reconnecting by itself. */
+bool bc_xmpp_will_reconnect(void);
+
+/* message.c: sends <message type='chat'> with `body`, id and origin-id
+ * `id`, and a delivery receipt request (XEP-0184). */
+void bc_xmpp_chat_stanza_send(const char *to, const char *body, const char *id);
+
+/* outbox.c: chat messages typed while reconnecting. */
+bool bc_xmpp_outbox_add(const char *to, const char *body, const char *id, GError **err);
+/* The stream is up: sends what waits, in order. */
+void bc_xmpp_outbox_flush(void);
+void bc_xmpp_outbox_clear(void);
+/* outbox.c, the ledger of what was sent and not yet proven received. */
+void bc_xmpp_ledger_sent(const char *to, const char *body, const char *id);
+/* A mark to give a keepalive ping; its answer confirms what was sent
+ * before the mark. */
+unsigned bc_xmpp_ledger_mark(void);
+void bc_xmpp_ledger_confirm(unsigned mark);
+/* A new stream begins (what is in the ledger now was sent on older ones). */
+void bc_xmpp_ledger_new_stream(void);
+/* The archive catch-up found our message `id`: the server has it. */
+void bc_xmpp_ledger_seen(const char *id);
+/* The catch-up is done: send again what it did not find. */
+void bc_xmpp_ledger_resend(void);
+
 /* muc.c */
 /* If `msg` belongs to group chat (type groupchat from a room, a private
  * message from a room occupant, a MUC invitation (XEP-0249 or mediated),
@@ -149,6 +181,16 @@ void bc_xmpp_muc_session_start(void);
 void bc_xmpp_muc_session_end(void);
 /* Joins later, spread over loop turns (bookmarks.c autojoin). */
 void bc_xmpp_muc_join_queued(const char *room, const char *nick, const char *password);
+
+/* muc_admin.c */
+/* Calls `cb` once with the account's conference service (disco#items on
+ * the server's domain, then the first item whose disco#info says
+ * conference/text with the MUC feature), or with NULL when there is none
+ * or we are offline. Found once per session, then cached; may call `cb`
+ * before returning. */
+void bc_xmpp_muc_service(void (*cb)(const char *service, void *data), void *data);
+/* The session ended: forget the service (waiting callers get NULL). */
+void bc_xmpp_muc_service_reset(void);
 
 /* bookmarks.c */
 /* Fetches the bookmarks (after the session starts); autojoins. */
@@ -166,5 +208,8 @@ void bc_xmpp_bookmarks_reset(void);
 bool bc_xmpp_announce_message(xmpp_stanza_t *msg);
 /* Installs the acker and nudger into core (announce.h). */
 void bc_xmpp_announce_init(void);
+/* If the error `msg` answers one of our announcement messages (its id is
+ * a pending recipient's), marks that recipient failed and returns true. */
+bool bc_xmpp_announce_error(xmpp_stanza_t *msg);
 
 #endif

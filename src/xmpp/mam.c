@@ -20,6 +20,7 @@
 #define NS_FORWARD "urn:xmpp:forward:0"
 #define NS_DATA "jabber:x:data"
 #define NS_DELAY "urn:xmpp:delay"
+#define NS_MUC_USER "http://jabber.org/protocol/muc#user"
 
 #define PAGE_MAX 100          /* results asked for per page */
 #define PAGE_ACCEPT 200       /* results believed per page, whatever the server sends */
@@ -42,6 +43,34 @@ static struct {
     int64_t last_ts;
 } q;
 
+/* Live chat messages that arrive while a catch-up runs wait for it: the
+ * archive has everything up to its end in the order the server received
+ * it, and what was missed comes before what arrives now. Shown after the
+ * catch-up, they keep that order (within a second, too). */
+#define HOLD_MAX 5000
+static GQueue held = G_QUEUE_INIT;
+static bool holding;    /* from the stream's start to its catch-up's end */
+
+void bc_xmpp_mam_hold_live(void) { holding = true; }
+
+bool bc_xmpp_mam_hold(xmpp_stanza_t *msg)
+{
+    if (!(holding || q.running) || held.length >= HOLD_MAX)
+        return false;
+    g_queue_push_tail(&held, xmpp_stanza_copy(msg));
+    return true;
+}
+
+static void release_held(void)
+{
+    holding = false;
+    xmpp_stanza_t *m;
+    while ((m = g_queue_pop_head(&held))) {
+        bc_xmpp_message_replay(m);
+        xmpp_stanza_release(m);
+    }
+}
+
 static void stop(void)
 {
     q.running = false;
@@ -49,6 +78,7 @@ static void stop(void)
     g_clear_pointer(&q.after, g_free);
     g_clear_pointer(&q.last_id, g_free);
     g_clear_pointer(&q.own, g_free);
+    release_held();
 }
 
 static void add_field(xmpp_stanza_t *x, const char *var, const char *type, const char *value)
@@ -123,11 +153,14 @@ void bc_xmpp_mam_catchup(void)
 {
     if (q.running)
         stop();
-    if (!bc_core_log())
-        return; /* nowhere to keep it */
-    q.own = bc_xmpp_self_bare();
-    if (!q.own)
+    if (!bc_core_log() || !(q.own = bc_xmpp_self_bare())) {
+        /* Nowhere to keep it: what the last connection may have lost
+         * cannot be checked, so it is sent again. */
+        g_clear_pointer(&q.own, g_free);
+        release_held();
+        bc_xmpp_ledger_resend();
         return;
+    }
     char *after = NULL;
     int64_t mark_ts = 0, start = 0;
     bool have = bc_archive_where(q.own, &after, &mark_ts, &start);
@@ -171,7 +204,10 @@ static void take_result(xmpp_stanza_t *res, const char *own, const char *only_co
     const char *ito = inner ? xmpp_stanza_get_to(inner) : NULL;
     /* 1:1 messages with a text; rooms, headlines and errors are not
      * caught up here. */
-    bool wanted = body_el && ifrom && (!type || is(type, "chat") || is(type, "normal"));
+    /* A private message with a room occupant is not a 1:1 chat with the
+     * room: it carries muc#user, and the room's own code logs it. */
+    bool wanted = body_el && ifrom && (!type || is(type, "chat") || is(type, "normal")) &&
+                  !xmpp_stanza_get_child_by_name_and_ns(inner, "x", NS_MUC_USER);
     char *from_bare = wanted ? bc_jid_bare(ifrom) : NULL;
     bool outgoing = from_bare && strcmp(from_bare, own) == 0;
     char *conv = outgoing ? (ito ? bc_jid_bare(ito) : NULL) : g_strdup(from_bare);
@@ -182,6 +218,8 @@ static void take_result(xmpp_stanza_t *res, const char *own, const char *only_co
         char *from_clean = bc_sanitize_line(ifrom, -1);
         char *sid = bc_xmpp_message_id(inner);
         char *replaces = bc_xmpp_replace_id(inner);
+        if (outgoing)
+            bc_xmpp_ledger_seen(sid);
         bc_archive_msg m = {
             .conv = conv,
             .from_full = from_clean,
@@ -247,6 +285,7 @@ static void on_page(xmpp_stanza_t *reply, bool disconnected, void *data)
     if (!reply) {
         stop();
         bc_archive_end(false, "the server did not answer within 60 s");
+        bc_xmpp_ledger_resend();
         return;
     }
     if (bc_xmpp_iq_is_error(reply)) {
@@ -264,6 +303,7 @@ static void on_page(xmpp_stanza_t *reply, bool disconnected, void *data)
         char *msg = g_strdup_printf("the server refused the archive query (%s)", why);
         stop();
         bc_archive_end(false, msg);
+        bc_xmpp_ledger_resend();
         g_free(msg);
         g_free(why);
         return;
@@ -283,9 +323,11 @@ static void on_page(xmpp_stanza_t *reply, bool disconnected, void *data)
     if (!more) {
         stop();
         bc_archive_end(true, NULL);
+        bc_xmpp_ledger_resend();
     } else if (q.pages >= MAX_PAGES) {
         stop();
         bc_archive_end(false, NULL);
+        bc_xmpp_ledger_resend();
     } else {
         g_free(q.after);
         q.after = g_strdup(last);

@@ -159,9 +159,13 @@ static bool on_carbon(xmpp_stanza_t *stanza)
     xmpp_stanza_t *fwd = xmpp_stanza_get_child_by_name_and_ns(w, "forwarded", NS_FORWARD);
     xmpp_stanza_t *inner = fwd ? xmpp_stanza_get_child_by_name(fwd, "message") : NULL;
     const char *itype = inner ? xmpp_stanza_get_type(inner) : NULL;
-    /* Copies of errors, headlines and room messages are not ours to show. */
+    /* Copies of errors, headlines and room messages (and private ones with
+     * occupants) are not ours to show here. */
     bool wanted = inner && (!itype || strcmp(itype, "chat") == 0 || strcmp(itype, "normal") == 0) &&
-                  !xmpp_stanza_get_child_by_name_and_ns(inner, "event", BC_NS_PUBSUB_EVENT);
+                  !xmpp_stanza_get_child_by_name_and_ns(inner, "event", BC_NS_PUBSUB_EVENT) &&
+                  /* private messages with room occupants are not 1:1 chats */
+                  !xmpp_stanza_get_child_by_name_and_ns(inner, "x",
+                                                        "http://jabber.org/protocol/muc#user");
     const char *ifrom = wanted ? xmpp_stanza_get_from(inner) : NULL;
     const char *ito = wanted ? xmpp_stanza_get_to(inner) : NULL;
     char *peer = NULL;
@@ -223,9 +227,6 @@ static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
     /* Bookmark changes (PEP) from our own account. */
     if (bc_xmpp_bookmarks_message(stanza))
         return 1;
-    /* Headlines, attention, priority announcements, receipts, markers. */
-    if (bc_xmpp_announce_message(stanza))
-        return 1;
     const char *from = xmpp_stanza_get_from(stanza);
     const char *type = xmpp_stanza_get_type(stanza);
     char *peer = from ? bc_jid_bare(from) : NULL;
@@ -233,11 +234,18 @@ static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
         return 1;
 
     if (type && strcmp(type, "error") == 0) {
+        /* A recipient of an announcement: its roll-up shows the failure. */
+        if (bc_xmpp_announce_error(stanza)) {
+            g_free(peer);
+            return 1;
+        }
         char *why = bc_xmpp_error_text(stanza);
         bc_conv *c = bc_conv_find(peer);
-        if (c)
+        if (c) {
+            /* The line of the message that failed says so. */
+            bc_conv_set_send_state(c, xmpp_stanza_get_id(stanza), BC_SEND_FAILED);
             bc_conv_add(c, BC_LINE_ERR, NULL, why, 0);
-        else
+        } else
             bc_console_err("Message to %s failed: %s", peer, why);
         g_free(why);
         g_free(peer);
@@ -251,9 +259,29 @@ static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
         return 1;
     }
 
+    /* Headlines, attention, priority announcements, receipts, markers. */
+    if (bc_xmpp_announce_message(stanza)) {
+        g_free(peer);
+        return 1;
+    }
+
+    /* During an archive catch-up, after what it brings. */
+    if (bc_xmpp_mam_hold(stanza)) {
+        g_free(peer);
+        return 1;
+    }
     deliver(stanza, peer, from, type, false);
     g_free(peer);
     return 1;
+}
+
+void bc_xmpp_message_replay(xmpp_stanza_t *msg)
+{
+    const char *from = xmpp_stanza_get_from(msg);
+    char *peer = from ? bc_jid_bare(from) : NULL;
+    if (peer)
+        deliver(msg, peer, from, xmpp_stanza_get_type(msg), false);
+    g_free(peer);
 }
 
 void bc_xmpp_message_handlers_add(xmpp_conn_t *conn)
@@ -269,7 +297,8 @@ bool bc_xmpp_send_chat(const char *to, const char *text, GError **err)
                     "\"%s\" is not a valid JID (expected user@server)", to);
         return false;
     }
-    if (!bc_xmpp_connected() || !bc_xconn) {
+    bool online = bc_xmpp_connected() && bc_xconn;
+    if (!online && !bc_xmpp_will_reconnect()) {
         g_free(peer);
         g_set_error(err, BC_XMPP_ERROR, 1,
                     "not connected, message not sent: type /connect first");
@@ -277,16 +306,14 @@ bool bc_xmpp_send_chat(const char *to, const char *text, GError **err)
     }
     char *body = bc_sanitize(text, -1);
     char *id = xmpp_uuid_gen(bc_xctx);
-    xmpp_stanza_t *msg = xmpp_message_new(bc_xctx, "chat", to, id);
-    xmpp_message_set_body(msg, body);
-    xmpp_stanza_t *oid = xmpp_stanza_new(bc_xctx);
-    xmpp_stanza_set_name(oid, "origin-id");
-    xmpp_stanza_set_ns(oid, NS_SID);
-    xmpp_stanza_set_id(oid, id);
-    xmpp_stanza_add_child(msg, oid);
-    xmpp_stanza_release(oid);
-    xmpp_send(bc_xconn, msg);
-    xmpp_stanza_release(msg);
+    if (online) {
+        bc_xmpp_chat_stanza_send(to, body, id);
+    } else if (!bc_xmpp_outbox_add(peer, body, id, err)) {
+        xmpp_free(bc_xctx, id);
+        g_free(body);
+        g_free(peer);
+        return false;
+    }
 
     bc_session *s = bc_session_get();
     bc_msg_event ev = {
@@ -297,9 +324,33 @@ bool bc_xmpp_send_chat(const char *to, const char *text, GError **err)
         .outgoing = true,
     };
     bc_core_message(&ev);
+    if (!online)
+        bc_conv_set_send_state(bc_conv_find(peer), id, BC_SEND_PENDING);
     xmpp_free(bc_xctx, id);
     g_free(body);
     g_free(peer);
-    bc_xmpp_pump();
+    if (online)
+        bc_xmpp_pump();
     return true;
+}
+
+void bc_xmpp_chat_stanza_send(const char *to, const char *body, const char *id)
+{
+    if (!bc_xconn)
+        return;
+    xmpp_stanza_t *msg = xmpp_message_new(bc_xctx, "chat", to, id);
+    xmpp_message_set_body(msg, body);
+    xmpp_stanza_t *oid = xmpp_stanza_new(bc_xctx);
+    xmpp_stanza_set_name(oid, "origin-id");
+    xmpp_stanza_set_ns(oid, NS_SID);
+    xmpp_stanza_set_id(oid, id);
+    xmpp_stanza_add_child(msg, oid);
+    xmpp_stanza_release(oid);
+    /* Ask for a delivery receipt (XEP-0184): the line shows it arrived. */
+    xmpp_stanza_t *req = bc_xmpp_el("request", "urn:xmpp:receipts");
+    xmpp_stanza_add_child(msg, req);
+    xmpp_stanza_release(req);
+    xmpp_send(bc_xconn, msg);
+    xmpp_stanza_release(msg);
+    bc_xmpp_ledger_sent(to, body, id);
 }

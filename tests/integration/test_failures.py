@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Things going wrong: a wrong password, the server dying under us."""
 
+import re
 import time
 
 from harness import (UNTRUSTED_TEXT, check_help, state_re, trust_and_connect)
@@ -29,7 +30,14 @@ def test_server_killed(server, home, app):
     home.write_account(server)
     trust_and_connect(app, server)
     server.kill()
-    app.wait_status("disconnected", timeout=10)
+    # A loss the user did not ask for: backchat says so and keeps trying.
+    app.wait_for("Connection lost", timeout=10)
+    app.wait_for(re.compile(r"reconnecting in \d+ s"), timeout=10, region="status")
+    app.wait_for("Reconnecting failed", timeout=15)
     app.assert_alive()
     check_help(app)
+    # /disconnect stops the attempts.
+    app.type_line("/disconnect")
+    app.wait_for("Stopped reconnecting", timeout=5)
+    app.wait_status("offline", timeout=5)
     app.assert_alive()
