@@ -36,17 +36,31 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 ASAN_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests-asan/%)
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
+# Fuzzing (libFuzzer, clang): a third tree of the library without the UI,
+# instrumented for the fuzzer and built with ASan and UBSan; one binary per
+# tests/fuzz/fuzz_*.c. `make fuzz` runs each for FUZZ_SECONDS, `make check`
+# for FUZZ_CHECK_SECONDS.
+FUZZ_CC    ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_CHECK_SECONDS ?= 10
+FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+              -fno-sanitize-recover=all
+FUZZ_LIBS   = $(shell pkg-config --libs libstrophe openssl libnotify sqlite3 glib-2.0 2>/dev/null)
+FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/fuzz/%)
+FUZZ_OBJ   := $(filter-out $(B)/fuzz/obj/src/ui/%,$(LIB_SRCS:%.c=$(B)/fuzz/obj/%.o))
+
 # Debian packages: to build, to test, to run the demo.
 DEB_BUILD := build-essential pkg-config libstrophe-dev libncurses-dev \
              libssl-dev libnotify-dev libsqlite3-dev libglib2.0-dev \
              libreadline-dev
 DEB_TEST  := libcmocka-dev prosody python3 python3-slixmpp tmux openssl \
              sqlite3 procps ca-certificates groff-base \
-             dbus-daemon python3-dbus python3-gi
+             dbus-daemon python3-dbus python3-gi clang libclang-rt-14-dev
 DEB_ALL   := $(DEB_BUILD) $(DEB_TEST)
 
 .PHONY: all check check-unit check-asan check-integration check-man man demo \
-        deps install uninstall clean bench
+        deps install uninstall clean bench fuzz check-fuzz
 
 MANCMDS   := $(B)/tools/mancmds
 MANPAGE   := $(B)/backchat.1
@@ -107,12 +121,35 @@ $(B)/tests-asan/%: tests/unit/%.c $(B)/libbackchat-asan.a
 	@$(CC) $(WARN) -O1 -g $(ASAN_FLAGS) $(CPPFLAGS) $(PKG_CFLAGS) $(DEPFLAGS) -MT $@ -MF $@.d \
 	    -o $@ $< $(B)/libbackchat-asan.a $(PKG_LIBS) -lcmocka
 
+$(B)/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC-FUZZ $<"
+	@$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(CPPFLAGS) $(PKG_CFLAGS) \
+	    $(DEPFLAGS) -c $< -o $@
+
+$(B)/fuzz/libbackchat-fuzz.a: $(FUZZ_OBJ)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(B)/fuzz/libbackchat-fuzz.a
+	@echo "  CCLD    $@"
+	@$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer $(CPPFLAGS) $(PKG_CFLAGS) $(DEPFLAGS) \
+	    -MT $@ -MF $@.d -o $@ $< $(B)/fuzz/libbackchat-fuzz.a $(FUZZ_LIBS)
+
+# New inputs go to $(B)/fuzz/corpus/NAME (the seeds in tests/fuzz/corpus
+# are only read), crashes to $(B)/fuzz/crashes.
+fuzz: $(FUZZ_BINS)
+	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(B)/fuzz $(FUZZ_BINS)
+
+check-fuzz: $(FUZZ_BINS)
+	@tests/run.sh -- --no-integration --fuzz-seconds=$(FUZZ_CHECK_SECONDS) $(FUZZ_BINS)
+
 # `make check`: install what the tests need, build, then run unit tests,
-# the same under ASan+UBSan, and the integration tests against a private
-# Prosody; one summary line for the whole run.
+# the same under ASan+UBSan, each fuzz target briefly, and the integration
+# tests against a private Prosody; one summary line for the whole run.
 check: deps
-	$(MAKE) --no-print-directory backchat $(MANPAGE) $(UNIT_BINS) $(ASAN_BINS)
-	@tests/run.sh $(UNIT_BINS) -- $(ASAN_BINS)
+	$(MAKE) --no-print-directory backchat $(MANPAGE) $(UNIT_BINS) $(ASAN_BINS) $(FUZZ_BINS)
+	@tests/run.sh $(UNIT_BINS) -- $(ASAN_BINS) --fuzz-seconds=$(FUZZ_CHECK_SECONDS) $(FUZZ_BINS)
 
 check-man: $(MANPAGE)
 	@tests/run.sh -- --man-only
@@ -157,4 +194,4 @@ clean:
 	rm -rf $(B) backchat
 
 -include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(B)/obj/src/main.d $(MANCMDS).d \
-         $(UNIT_BINS:=.d) $(ASAN_BINS:=.d)
+         $(UNIT_BINS:=.d) $(ASAN_BINS:=.d) $(FUZZ_OBJ:.o=.d) $(FUZZ_BINS:=.d)

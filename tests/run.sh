@@ -4,16 +4,19 @@
 # tests, and ends with one summary line for the whole run:
 #   N passed, N failed[, N skipped]
 # Usage: tests/run.sh [UNIT_BIN...] -- [ASAN_BIN...] [--no-integration|--integration-only]
+#        [--fuzz-seconds=N FUZZ_BIN...]   (fuzz binaries: */fuzz/fuzz_*)
 set -u
 cd "$(dirname "$0")/.."
 
-unit=() asan=() integration=1 seen_sep=0
+unit=() asan=() fuzz=() fuzz_secs=10 integration=1 seen_sep=0
 for a in "$@"; do
     case "$a" in
         --) seen_sep=1 ;;
         --no-integration) integration=0 ;;
         --integration-only) integration=2 ;;
         --man-only) integration=3 ;;
+        --fuzz-seconds=*) fuzz_secs=${a#--fuzz-seconds=} ;;
+        */fuzz/fuzz_*) fuzz+=("$a") ;;
         *) if [ $seen_sep = 0 ]; then unit+=("$a"); else asan+=("$a"); fi ;;
     esac
 done
@@ -45,6 +48,20 @@ run_cmocka() { # label binary
 if [ $integration -le 1 ]; then
     for b in "${unit[@]+"${unit[@]}"}"; do run_cmocka unit "$b"; done
     for b in "${asan[@]+"${asan[@]}"}"; do run_cmocka asan "$b"; done
+fi
+
+# libFuzzer targets, a short run each: a pass per target that ran its
+# time, a failure per crash (the crash file is named).
+if [ $integration -le 1 ] && [ ${#fuzz[@]} -gt 0 ]; then
+    work=$(dirname "${fuzz[0]}")
+    tests/fuzz/run.sh "$fuzz_secs" "$work" "${fuzz[@]}" | tee "$work/run.log" |
+        grep --line-buffered -v '^fuzz: '
+    line=$(grep -E '^fuzz: [0-9]+ passed, [0-9]+ failed' "$work/run.log" | tail -1)
+    p=$(echo "$line" | sed -nE 's/^fuzz: ([0-9]+) passed.*/\1/p')
+    f=$(echo "$line" | sed -nE 's/.* ([0-9]+) failed.*/\1/p')
+    [ -z "$line" ] && p=0 f=1
+    passed=$((passed + p)) failed=$((failed + f))
+    [ "$f" != 0 ] && failures+=("fuzz")
 fi
 
 # The manual: it renders without a single groff warning, and it documents
