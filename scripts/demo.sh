@@ -5,13 +5,19 @@
 # on it, and backchat opened, logged in, in this terminal.
 #
 #   - Prosody (throw-away config, own ports, self-signed cert) in $STATE/server
-#   - users alice (you) and eight teammates, bob .. ivan, with random
-#     passwords, in the shared roster groups "Support" (everyone) and
-#     "Escalations" (alice, grace, heidi): mod_groups puts them in everyone's
-#     roster with mutual subscriptions, so presence and PEP flow at once
+#   - users alice (you), eight teammates, bob .. ivan, and their manager
+#     morgan, with random passwords, in the shared roster groups "Support"
+#     (everyone) and "Escalations" (alice, grace, heidi): mod_groups puts
+#     them in everyone's roster with mutual subscriptions, so presence and
+#     PEP flow at once
 #   - the teammates are bots (scripts/demo_team.py, one process): varied
 #     statuses with XEP-0108 activities that change every 20-40 seconds,
-#     and everyone answers messages; Ivan comes online a minute or so in
+#     and everyone answers messages; Ivan comes online a minute or so in;
+#     they chat in the team room team@conference.localhost (the server's
+#     MUC component), Morgan sends priority announcements, and everyone but
+#     Heidi acknowledges alice's
+#   - alice's bookmark of the team room (XEP-0402, autojoin), published
+#     before backchat starts, so backchat joins the room at login
 #   - backchat with XDG_CONFIG_HOME=$STATE/config XDG_DATA_HOME=$STATE/data
 #     and the server certificate already pinned, so it connects at once
 #
@@ -91,7 +97,7 @@ stop_team
 stop_server
 rm -rf "$SERVER_DIR"
 
-TEAM="bob carol dave erin frank grace heidi ivan"
+TEAM="bob carol dave erin frank grace heidi ivan morgan"
 PACE=${BACKCHAT_DEMO_PACE:-20:40}
 [[ $PACE =~ ^[0-9]+:[0-9]+$ ]] || die "BACKCHAT_DEMO_PACE must be MIN:MAX in seconds, like 20:40"
 
@@ -153,6 +159,13 @@ json.dump({"port": int(e["PORT"]), "cafile": e["CERT"], "user": "alice",
            "bots": json.loads(e["BOTS_JSON"])}, sys.stdout)
 ' > "$STATE/team.json"
 chmod 600 "$STATE/team.json"
+
+# alice's bookmark of the team room, with autojoin: a short login on
+# another resource.  The demo works without it (/join team), so a failure
+# is only reported.
+DEMO_PASSWORD=$ALICE_PW "$PY" "$REPO/scripts/demo_team.py" --bookmark "$STATE/team.json" \
+    --log "$STATE/team.log" </dev/null \
+    || echo "demo: could not bookmark the team room (see $STATE/team.log); join it with /join team@conference.localhost" >&2
 "$PY" "$REPO/scripts/demo_team.py" --team "$STATE/team.json" \
     --log "$STATE/team.log" </dev/null &
 echo $! > "$TEAM_PID_FILE"
@@ -168,7 +181,9 @@ cat <<EOF
     Ivan         offline; he starts his shift in a minute or so
 
   Every ${PACE%%:*}-${PACE#*:} seconds someone's status changes (a call ends, the next one
-  comes in, lunch, a coffee break), and everyone answers messages.
+  comes in, lunch, a coffee break), and everyone answers messages.  The team
+  chats in the team room (team@conference.localhost), and Morgan, the
+  manager, sends a priority announcement half a minute in.
 
   Things to try:
     /board                    the team board: everyone, live, with counts per status
@@ -179,6 +194,12 @@ cat <<EOF
     Alt-Up/Down, Alt-Enter    pick someone in the buddy list, open the chat
     /info bob@localhost       resources, client, activity, time in status
     /msg bob@localhost hi     Bob answers; Alt-2 switches to his tab, Alt-1 back
+    /join team                the team room, if it is not open yet (bookmarked: it
+                              opens at login); say "bob, can you help?" there
+    Alt-k                     acknowledge Morgan's priority announcement (the banner)
+    /announce --priority Support Printer is down, use floor 2
+                              announce to the group; /announce status shows who
+                              acknowledged (all but Heidi, a few seconds later)
     /help, /quit              all the commands; leave (the demo server stops too)
 
   Demo state: $STATE

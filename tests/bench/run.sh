@@ -12,6 +12,11 @@
 #   tests/bench/run.sh roster_load  time and CPU to load a 2,000- and a
 #                                   5,000-contact roster (ROSTER_SIZES="N ..."
 #                                   for other sizes; helpers roster_*.py)
+#   tests/bench/run.sh room_flood   10,000 messages into a room: CPU, time
+#                                   to screen, peak RSS, against Profanity
+#                                   and a null client (room_flood.py,
+#                                   nullclient.c)
+# lib.sh is the set-up they share (sourced, not a benchmark).
 
 set -uo pipefail
 
@@ -21,12 +26,12 @@ benches=()
 if (($#)); then
     for name in "$@"; do
         f=$HERE/${name%.sh}.sh
-        [[ -f $f && $(basename "$f") != run.sh ]] || { echo "run.sh: no benchmark '$name' in $HERE" >&2; exit 2; }
+        [[ -f $f && $(basename "$f") != run.sh && $(basename "$f") != lib.sh ]] || { echo "run.sh: no benchmark '$name' in $HERE" >&2; exit 2; }
         benches+=("$f")
     done
 else
     for f in "$HERE"/*.sh; do
-        [[ -f $f && $(basename "$f") != run.sh ]] && benches+=("$f")
+        [[ -f $f && $(basename "$f") != run.sh && $(basename "$f") != lib.sh ]] && benches+=("$f")
     done
 fi
 ((${#benches[@]})) || { echo "run.sh: no benchmarks in $HERE" >&2; exit 2; }

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """`make demo` end to end: scripts/demo.sh in tmux, the way a new user
 meets backchat.  Checks that it opens logged in, the team answers, the
-team's shared roster arrives, and /quit stops everything the demo started."""
+team's shared roster arrives, the manager's priority announcement shows in
+the banner until Alt-k, and /quit stops everything the demo started."""
 
 import json
 import os
@@ -43,14 +44,18 @@ def test_demo():
     try:
         t.start()
         t.wait_for(state_re("connected"), timeout=30, region="status")
+        # The team room is bookmarked with autojoin: its tab opens by itself.
+        t.wait_for(re.compile(r"(?<![\w:])\d+:team\b"), timeout=20, region="status")
         # Bob greets a few seconds after alice is online.
-        t.wait_for(re.compile(r"(?<![\w:])2:(?:[Bb]ob|Bob Smith)\(1\)"), timeout=20, region="status")
-        t.send_keys("M-2")
+        bob_tab = re.compile(r"(?<![\w:])(\d+):(?:[Bb]ob|Bob Smith)\(1\)")
+        scr = t.wait_for(bob_tab, timeout=20, region="status")
+        t.type_line("/win %s" % bob_tab.search(t.region("status", scr)).group(1))
         t.wait_for("Ping me here if you need a hand with a ticket", timeout=5, region="view")
 
         t.type_line("/msg carol@localhost can you take the 10:30 call?")
-        t.wait_for(re.compile(r"(?<![\w:])3:[Cc]arol\b"), timeout=5, region="status")
-        t.send_keys("M-3")
+        carol_tab = re.compile(r"(?<![\w:])(\d+):[Cc]arol\b")
+        scr = t.wait_for(carol_tab, timeout=5, region="status")
+        t.type_line("/win %s" % carol_tab.search(t.region("status", scr)).group(1))
         t.wait_for(re.compile(r"[Cc]arol(?: Jones)?: Thanks! .can you take the 10:30 call\?."),
                    timeout=10, region="view")
 
@@ -70,6 +75,13 @@ def test_demo():
                     raise
         t.wait_for(re.compile(r"On a Call|At Lunch|In a Meeting|Training|Coffee Break"),
                    timeout=5, region="view")
+
+        # Morgan's priority announcement, half a minute in: a banner over
+        # every tab until alice acknowledges it with Alt-k.
+        t.wait_for("Phone system maintenance at 17:00", timeout=45)
+        t.wait_for("Alt-k", timeout=5)
+        t.send_keys("M-k")
+        t.wait_for("Alt-k", timeout=5, absent=True)
 
         with open(server_state) as f:
             server_pid = json.load(f)["pid"]
