@@ -30,10 +30,12 @@ static const bc_cmd table[] = {
      "/account remove NAME deletes one.",
      account_subs, BC_COMPLETE_ACCOUNT, 0, -1, bc_cmd_account},
     {"ack", "[N|all]", "Acknowledge a priority announcement (Alt-k)",
-     "A priority announcement stays in the banner across the top of every tab until you "
-     "acknowledge it. /ack (or Alt-k) acknowledges the one in the banner, /ack N "
-     "announcement N of the Announcements tab, /ack all every one. The sender sees "
-     "your acknowledgement (an XEP-0333 acknowledged marker) in their roll-up.",
+     "A priority or server announcement stays in the banner across the top of every tab "
+     "until you acknowledge it. /ack (or Alt-k) acknowledges the one in the banner, /ack N "
+     "announcement N of the Announcements tab (its number is shown there, e.g. "
+     "[priority #3]; a normal marked announcement can be acknowledged too), /ack all "
+     "every one. The sender of a marked announcement sees your acknowledgement (an "
+     "XEP-0333 acknowledged marker) in their roll-up.",
      NULL, BC_COMPLETE_NONE, 0, 1, bc_cmd_ack},
     {"affiliation", "list AFFILIATION | set JID AFFILIATION [REASON]",
      "Room affiliations: list or change (owner, admin, member, none, outcast)",
@@ -51,7 +53,8 @@ static const bc_cmd table[] = {
      "--priority makes it a priority announcement: backchat users get it in a banner "
      "that stays until they acknowledge it. The Announcements tab keeps a live roll-up "
      "per announcement: delivered 11/12, acknowledged 7/12, and who has not.\n"
-     "--escalate 2m (with --priority): whoever has not acknowledged after 2 minutes "
+     "--escalate 2m (with --priority; 90s, 1h and 1d work too): whoever has not "
+     "acknowledged after 2 minutes "
      "gets an attention request (XEP-0224), once more after another 2 minutes, never "
      "more often than [announce] min_nudge_interval seconds.\n"
      "--server TEXT sends a service-wide announcement through the server's ad-hoc "
@@ -130,7 +133,10 @@ static const bc_cmd table[] = {
      "one. Keys: Alt-1..Alt-0 and Alt-Left/Right switch tabs, PgUp/PgDn scroll, "
      "Ctrl-L redraws, Tab completes commands and JIDs, Up/Down recall history "
      "(in the search tab they select a result, Enter opens it), Ctrl-R on an empty "
-     "line in a chat finds in the conversation (/find).",
+     "line in a chat finds in the conversation (/find). Alt-k acknowledges the priority "
+     "announcement in the banner (/ack), F11 shows or hides a room's occupant list "
+     "(/occupants), F12 the buddy list, and Tab in a room tab completes nicks (\"nick: \" "
+     "at the start of a line; Tab again for the next).",
      NULL, BC_COMPLETE_COMMAND, 0, 1, bc_cmd_help},
     {"info", "JID", "Everything known about a contact",
      "Shows the contact's name, status and how long they have had it, activity, "
@@ -157,7 +163,7 @@ static const bc_cmd table[] = {
      "their recent history. Your nick in a message is highlighted and counted apart "
      "from other unread messages. Tab completes nicks. /msg NICK opens a private chat "
      "with an occupant.",
-     NULL, BC_COMPLETE_ROOM, 1, 2, bc_cmd_join},
+     NULL, BC_COMPLETE_ROOM, 0, 2, bc_cmd_join},
     {"kick", "NICK [REASON]", "Kick an occupant out of the current room",
      "Sets NICK's role to none: they leave the room and may come back. Needs the "
      "moderator role.",
@@ -206,7 +212,9 @@ static const bc_cmd table[] = {
     {"occupants", "[show|hide|toggle]", "The occupant list of room tabs (F11)",
      "In a room tab the panel on the right lists the occupants by role (moderators, "
      "participants, visitors) with their status and affiliation. /occupants toggle "
-     "(or F11) shows or hides it.",
+     "(or F11) shows or hides it. Marks: ~ owner, & admin, + member; your own nick is "
+     "bold. Hidden, the conversation takes the full width (the buddy list, F12, shows in "
+     "other tabs).",
      (const char *const[]){"hide", "show", "toggle", NULL}, BC_COMPLETE_NONE, 0, 1,
      bc_cmd_occupants},
     {"quit", "", "Close the connection cleanly and exit",
