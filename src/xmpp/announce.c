@@ -11,6 +11,7 @@
 #include "backchat/roster.h"
 #include "backchat/sanitize.h"
 #include "backchat/xmpp.h"
+#include "dataform.h"
 #include "internal.h"
 
 #include <string.h>
@@ -20,7 +21,6 @@
 #define NS_MARKERS "urn:xmpp:chat-markers:0"
 #define NS_SID "urn:xmpp:sid:0"
 #define NS_COMMANDS "http://jabber.org/protocol/commands"
-#define NS_DATA "jabber:x:data"
 #define NODE_ANNOUNCE "http://jabber.org/protocol/admin#announce"
 #define FORM_ADMIN "http://jabber.org/protocol/admin"
 
@@ -454,18 +454,6 @@ static void on_command_done(xmpp_stanza_t *reply, bool disconnected, void *data)
     g_free(status);
 }
 
-static void add_field(xmpp_stanza_t *x, const char *var, const char *type,
-                      const char *const *values)
-{
-    xmpp_stanza_t *f = bc_xmpp_el("field", NULL);
-    xmpp_stanza_set_attribute(f, "var", var);
-    if (type)
-        xmpp_stanza_set_attribute(f, "type", type);
-    for (size_t i = 0; values[i]; i++)
-        bc_xmpp_add_text_child(f, "value", values[i]);
-    add_child(x, f);
-}
-
 static void on_command_form(xmpp_stanza_t *reply, bool disconnected, void *data)
 {
     const char *text = data;
@@ -486,11 +474,11 @@ static void on_command_form(xmpp_stanza_t *reply, bool disconnected, void *data)
     xmpp_stanza_t *c = bc_xmpp_el("command", NS_COMMANDS);
     xmpp_stanza_set_attribute(c, "node", NODE_ANNOUNCE);
     xmpp_stanza_set_attribute(c, "sessionid", session);
-    xmpp_stanza_t *x = bc_xmpp_el("x", NS_DATA);
+    xmpp_stanza_t *x = bc_xmpp_el("x", BC_NS_DATA);
     xmpp_stanza_set_attribute(x, "type", "submit");
-    add_field(x, "FORM_TYPE", "hidden", (const char *const[]){FORM_ADMIN, NULL});
+    bc_form_add_field(bc_xctx, x, "FORM_TYPE", "hidden", (const char *const[]){FORM_ADMIN, NULL});
     char **lines = g_strsplit(text, "\n", -1); /* text-multi: a value per line */
-    add_field(x, "announcement", NULL, (const char *const *)lines);
+    bc_form_add_field(bc_xctx, x, "announcement", NULL, (const char *const *)lines);
     g_strfreev(lines);
     add_child(c, x);
     add_child(iq, c);

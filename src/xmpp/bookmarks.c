@@ -128,6 +128,71 @@ static void list_add(GPtrArray *list, bc_bookmark *b)
         g_ptr_array_add(list, b);
 }
 
+/* Why a request failed (its error, or no answer), newly allocated; NULL
+ * when it was answered with a result. */
+static char *failure(xmpp_stanza_t *reply)
+{
+    if (reply && !bc_xmpp_iq_is_error(reply))
+        return NULL;
+    return reply ? bc_xmpp_error_text(reply) : g_strdup("no reply in 30 s");
+}
+
+/* A change to the bookmarks on its way: add (or replace) `put`, or
+ * remove `jid`; `jid` is the room's either way. */
+typedef struct bm_change {
+    unsigned gen;
+    bc_bookmark *put; /* NULL: remove */
+    char *jid;
+} bm_change;
+
+static bm_change *change_new(bc_bookmark *put /* taken */, const char *jid)
+{
+    bm_change *c = g_new0(bm_change, 1);
+    c->gen = gen;
+    c->put = put;
+    c->jid = g_strdup(put ? put->jid : jid);
+    return c;
+}
+
+static void change_free(void *p)
+{
+    bm_change *c = p;
+    bc_bookmark_free(c->put);
+    g_free(c->jid);
+    g_free(c);
+}
+
+/* The change is stored: the model and the user learn it. (Private
+ * storage sends no notification; PEP will, and the model takes it twice
+ * fine.) */
+static void change_done(const bm_change *c)
+{
+    if (c->put) {
+        bc_muc_bookmark_put(c->put);
+        bc_info("Bookmarked %s%s.", c->jid, c->put->autojoin ? " (joined at connect)" : "");
+    } else {
+        bc_muc_bookmark_removed(c->jid);
+        bc_info("Bookmark of %s removed.", c->jid);
+    }
+}
+
+/* <conference/> with what both XEPs carry; XEP-0048 (`ns` NULL) names the
+ * room in it, XEP-0402 in the item id. */
+static xmpp_stanza_t *conference_el(const bc_bookmark *b, const char *ns)
+{
+    xmpp_stanza_t *conf = bc_xmpp_el("conference", ns);
+    if (!ns)
+        xmpp_stanza_set_attribute(conf, "jid", b->jid);
+    if (b->name)
+        xmpp_stanza_set_attribute(conf, "name", b->name);
+    xmpp_stanza_set_attribute(conf, "autojoin", b->autojoin ? "true" : "false");
+    if (b->nick)
+        bc_xmpp_add_text_child(conf, "nick", b->nick);
+    if (b->password)
+        bc_xmpp_add_text_child(conf, "password", b->password);
+    return conf;
+}
+
 /* -- XEP-0048 in private storage ---------------------------------------- */
 
 static xmpp_stanza_t *private_iq(const char *type, xmpp_stanza_t *storage /* taken or NULL */)
@@ -168,8 +233,8 @@ static void on_private_fetched(xmpp_stanza_t *reply, bool disconnected, void *da
 {
     if (GPOINTER_TO_UINT(data) != gen || disconnected)
         return;
-    if (!reply || bc_xmpp_iq_is_error(reply)) {
-        char *why = reply ? bc_xmpp_error_text(reply) : g_strdup("no reply in 30 s");
+    char *why = failure(reply);
+    if (why) {
         bc_console_err("Cannot load your bookmarks (%s): bookmarked rooms are not joined; "
                        "/reconnect to try again.", why);
         g_free(why);
@@ -186,63 +251,26 @@ static void fetch_private(void)
     xmpp_stanza_release(iq);
 }
 
-/* A change to the stored document: add (or replace) `b`, or remove `jid`. */
-typedef struct private_change {
-    unsigned gen;
-    bc_bookmark *put;   /* NULL: remove */
-    char *jid;
-} private_change;
-
-static void change_free(void *p)
-{
-    private_change *c = p;
-    bc_bookmark_free(c->put);
-    g_free(c->jid);
-    g_free(c);
-}
-
-static xmpp_stanza_t *conference_0048(const bc_bookmark *b)
-{
-    xmpp_stanza_t *conf = bc_xmpp_el("conference", NULL);
-    xmpp_stanza_set_attribute(conf, "jid", b->jid);
-    if (b->name)
-        xmpp_stanza_set_attribute(conf, "name", b->name);
-    xmpp_stanza_set_attribute(conf, "autojoin", b->autojoin ? "true" : "false");
-    if (b->nick)
-        bc_xmpp_add_text_child(conf, "nick", b->nick);
-    if (b->password)
-        bc_xmpp_add_text_child(conf, "password", b->password);
-    return conf;
-}
-
 static void on_private_written(xmpp_stanza_t *reply, bool disconnected, void *data)
 {
-    private_change *c = data;
     if (disconnected)
         return;
-    if (!reply || bc_xmpp_iq_is_error(reply)) {
-        char *why = reply ? bc_xmpp_error_text(reply) : g_strdup("no reply in 30 s");
+    char *why = failure(reply);
+    if (why) {
         bc_error("Cannot save your bookmarks (%s): try again.", why);
         g_free(why);
         return;
     }
-    /* Private storage sends no notification: the model learns it here. */
-    if (c->put) {
-        bc_muc_bookmark_put(c->put);
-        bc_info("Bookmarked %s%s.", c->put->jid, c->put->autojoin ? " (joined at connect)" : "");
-    } else {
-        bc_muc_bookmark_removed(c->jid);
-        bc_info("Bookmark of %s removed.", c->jid);
-    }
+    change_done(data);
 }
 
 static void on_private_read_for_change(xmpp_stanza_t *reply, bool disconnected, void *data)
 {
-    private_change *c = data;
+    bm_change *c = data;
     if (disconnected || c->gen != gen)
         return;
-    if (!reply || bc_xmpp_iq_is_error(reply)) {
-        char *why = reply ? bc_xmpp_error_text(reply) : g_strdup("no reply in 30 s");
+    char *why = failure(reply);
+    if (why) {
         bc_error("Cannot read your bookmarks to change them (%s): try again.", why);
         g_free(why);
         return;
@@ -258,7 +286,7 @@ static void on_private_read_for_change(xmpp_stanza_t *reply, bool disconnected, 
             continue;
         if (is_tag(e, "conference")) {
             char *jid = room_jid(xmpp_stanza_get_attribute(e, "jid"));
-            bool same = jid && strcmp(jid, c->put ? c->put->jid : c->jid) == 0;
+            bool same = jid && strcmp(jid, c->jid) == 0;
             g_free(jid);
             if (same || ++n > MAX_BOOKMARKS)
                 continue;
@@ -268,30 +296,23 @@ static void on_private_read_for_change(xmpp_stanza_t *reply, bool disconnected, 
         xmpp_stanza_release(copy);
     }
     if (c->put) {
-        xmpp_stanza_t *conf = conference_0048(c->put);
+        xmpp_stanza_t *conf = conference_el(c->put, NULL);
         xmpp_stanza_add_child(st, conf);
         xmpp_stanza_release(conf);
     }
     xmpp_stanza_t *iq = private_iq("set", st);
     /* The change travels on to the write's answer. */
-    private_change *next = g_new0(private_change, 1);
-    next->gen = c->gen;
-    next->put = c->put;
-    next->jid = c->jid;
+    bm_change *next = change_new(c->put, c->jid);
     c->put = NULL;
-    c->jid = NULL;
     bc_xmpp_iq_send(iq, NULL, TIMEOUT_MS, on_private_written, next, change_free);
     xmpp_stanza_release(iq);
 }
 
 static void private_change_start(bc_bookmark *put, const char *jid)
 {
-    private_change *c = g_new0(private_change, 1);
-    c->gen = gen;
-    c->put = put;
-    c->jid = g_strdup(jid);
     xmpp_stanza_t *iq = private_iq("get", NULL);
-    bc_xmpp_iq_send(iq, NULL, TIMEOUT_MS, on_private_read_for_change, c, change_free);
+    bc_xmpp_iq_send(iq, NULL, TIMEOUT_MS, on_private_read_for_change, change_new(put, jid),
+                    change_free);
     xmpp_stanza_release(iq);
 }
 
@@ -312,18 +333,9 @@ static void on_pep_fetched(xmpp_stanza_t *reply, bool disconnected, void *data)
         return;
     GPtrArray *list = new_list();
     if (reply && bc_xmpp_iq_is_error(reply)) {
-        const char *cond = "";
-        xmpp_stanza_t *e = xmpp_stanza_get_child_by_name(reply, "error");
-        for (xmpp_stanza_t *c = e ? xmpp_stanza_get_children(e) : NULL; c;
-             c = xmpp_stanza_get_next(c))
-            if (xmpp_stanza_is_tag(c) && g_strcmp0(xmpp_stanza_get_ns(c), BC_NS_STANZAS) == 0 &&
-                g_strcmp0(xmpp_stanza_get_name(c), "text") != 0) {
-                cond = xmpp_stanza_get_name(c);
-                break;
-            }
         /* No node yet means no bookmarks yet; only a server without PEP
          * (or refusing it) sends us to the older storage. */
-        if (strcmp(cond, "item-not-found") != 0) {
+        if (strcmp(bc_xmpp_error_condition(reply), "item-not-found") != 0) {
             g_ptr_array_free(list, TRUE);
             fetch_private();
             return;
@@ -364,50 +376,19 @@ void bc_xmpp_bookmarks_fetch(void)
     xmpp_stanza_release(iq);
 }
 
-typedef struct pep_change {
-    bc_bookmark *put; /* NULL: retract */
-    char *jid;
-} pep_change;
-
-static void pep_change_free(void *p)
-{
-    pep_change *c = p;
-    bc_bookmark_free(c->put);
-    g_free(c->jid);
-    g_free(c);
-}
-
 static void on_pep_written(xmpp_stanza_t *reply, bool disconnected, void *data)
 {
-    pep_change *c = data;
+    bm_change *c = data;
     if (disconnected)
         return;
-    if (!reply || bc_xmpp_iq_is_error(reply)) {
-        char *why = reply ? bc_xmpp_error_text(reply) : g_strdup("no reply in 30 s");
+    char *why = failure(reply);
+    if (why) {
         bc_error("Cannot %s the bookmark of %s (%s): try again.", c->put ? "save" : "remove",
                  c->jid, why);
         g_free(why);
         return;
     }
-    /* The notification will say it too; the model takes it twice fine. */
-    if (c->put) {
-        bc_muc_bookmark_put(c->put);
-        bc_info("Bookmarked %s%s.", c->jid, c->put->autojoin ? " (joined at connect)" : "");
-    } else {
-        bc_muc_bookmark_removed(c->jid);
-        bc_info("Bookmark of %s removed.", c->jid);
-    }
-}
-
-static void add_option(xmpp_stanza_t *x, const char *var, const char *value)
-{
-    xmpp_stanza_t *f = bc_xmpp_el("field", NULL);
-    xmpp_stanza_set_attribute(f, "var", var);
-    if (strcmp(var, "FORM_TYPE") == 0)
-        xmpp_stanza_set_attribute(f, "type", "hidden");
-    bc_xmpp_add_text_child(f, "value", value);
-    xmpp_stanza_add_child(x, f);
-    xmpp_stanza_release(f);
+    change_done(c);
 }
 
 static void pep_publish(bc_bookmark *b /* taken */)
@@ -418,14 +399,7 @@ static void pep_publish(bc_bookmark *b /* taken */)
     xmpp_stanza_set_attribute(pub, "node", NS_BOOKMARKS2);
     xmpp_stanza_t *item = bc_xmpp_el("item", NULL);
     xmpp_stanza_set_attribute(item, "id", b->jid);
-    xmpp_stanza_t *conf = bc_xmpp_el("conference", NS_BOOKMARKS2);
-    if (b->name)
-        xmpp_stanza_set_attribute(conf, "name", b->name);
-    xmpp_stanza_set_attribute(conf, "autojoin", b->autojoin ? "true" : "false");
-    if (b->nick)
-        bc_xmpp_add_text_child(conf, "nick", b->nick);
-    if (b->password)
-        bc_xmpp_add_text_child(conf, "password", b->password);
+    xmpp_stanza_t *conf = conference_el(b, NS_BOOKMARKS2);
     xmpp_stanza_add_child(item, conf);
     xmpp_stanza_release(conf);
     xmpp_stanza_add_child(pub, item);
@@ -437,19 +411,21 @@ static void pep_publish(bc_bookmark *b /* taken */)
     xmpp_stanza_t *opts = bc_xmpp_el("publish-options", NULL);
     xmpp_stanza_t *x = bc_xmpp_el("x", BC_NS_DATA);
     xmpp_stanza_set_type(x, "submit");
-    add_option(x, "FORM_TYPE", NS_PUBSUB_OPTIONS);
-    add_option(x, "pubsub#persist_items", "true");
-    add_option(x, "pubsub#max_items", "max");
-    add_option(x, "pubsub#send_last_published_item", "never");
-    add_option(x, "pubsub#access_model", "whitelist");
+    static const char *const options[][2] = {
+        {"FORM_TYPE", NS_PUBSUB_OPTIONS},
+        {"pubsub#persist_items", "true"},
+        {"pubsub#max_items", "max"},
+        {"pubsub#send_last_published_item", "never"},
+        {"pubsub#access_model", "whitelist"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(options); i++)
+        bc_form_add_field(bc_xctx, x, options[i][0], i == 0 ? "hidden" : NULL,
+                          (const char *const[]){options[i][1], NULL});
     xmpp_stanza_add_child(opts, x);
     xmpp_stanza_release(x);
     xmpp_stanza_add_child(ps, opts);
     xmpp_stanza_release(opts);
-    pep_change *c = g_new0(pep_change, 1);
-    c->jid = g_strdup(b->jid);
-    c->put = b;
-    bc_xmpp_iq_send(iq, NULL, TIMEOUT_MS, on_pep_written, c, pep_change_free);
+    bc_xmpp_iq_send(iq, NULL, TIMEOUT_MS, on_pep_written, change_new(b, NULL), change_free);
     xmpp_stanza_release(iq);
 }
 
@@ -466,9 +442,7 @@ static void pep_retract(const char *jid)
     xmpp_stanza_release(item);
     xmpp_stanza_add_child(ps, r);
     xmpp_stanza_release(r);
-    pep_change *c = g_new0(pep_change, 1);
-    c->jid = g_strdup(jid);
-    bc_xmpp_iq_send(iq, NULL, TIMEOUT_MS, on_pep_written, c, pep_change_free);
+    bc_xmpp_iq_send(iq, NULL, TIMEOUT_MS, on_pep_written, change_new(NULL, jid), change_free);
     xmpp_stanza_release(iq);
 }
 

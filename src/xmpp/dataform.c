@@ -415,6 +415,19 @@ static void add_value(xmpp_ctx_t *ctx, xmpp_stanza_t *field, const char *v)
     xmpp_stanza_release(val);
 }
 
+void bc_form_add_field(xmpp_ctx_t *ctx, xmpp_stanza_t *x, const char *var, const char *type,
+                       const char *const *values)
+{
+    xmpp_stanza_t *field = new_el(ctx, "field");
+    xmpp_stanza_set_attribute(field, "var", var);
+    if (type)
+        xmpp_stanza_set_attribute(field, "type", type);
+    for (size_t i = 0; values && values[i]; i++)
+        add_value(ctx, field, values[i]);
+    xmpp_stanza_add_child(x, field);
+    xmpp_stanza_release(field);
+}
+
 xmpp_stanza_t *bc_form_submit(xmpp_ctx_t *ctx, const bc_form *f)
 {
     xmpp_stanza_t *x = new_el(ctx, "x");

@@ -56,6 +56,11 @@ char **bc_form_close_vars(const bc_form *f, const char *var, unsigned max);
  * value", then its options); hidden fields are left out. (g_strfreev) */
 char **bc_form_describe(const bc_form *f);
 
+/* Appends <field var=VAR [type=TYPE]> with a <value/> for each of the
+ * NULL-terminated `values` to the form `x` (when we fill in one ourselves). */
+void bc_form_add_field(xmpp_ctx_t *ctx, xmpp_stanza_t *x, const char *var, const char *type,
+                       const char *const *values);
+
 /* <x xmlns='jabber:x:data' type='submit'> with every field that has a var
  * and its current values. The caller releases it. */
 xmpp_stanza_t *bc_form_submit(xmpp_ctx_t *ctx, const bc_form *f);

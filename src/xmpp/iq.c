@@ -107,6 +107,20 @@ char *bc_xmpp_error_text(xmpp_stanza_t *stanza)
     return out;
 }
 
+const char *bc_xmpp_error_condition(xmpp_stanza_t *stanza)
+{
+    xmpp_stanza_t *err = stanza ? xmpp_stanza_get_child_by_name(stanza, "error") : NULL;
+    for (xmpp_stanza_t *c = err ? xmpp_stanza_get_children(err) : NULL; c;
+         c = xmpp_stanza_get_next(c)) {
+        const char *ns = xmpp_stanza_get_ns(c);
+        const char *name = xmpp_stanza_get_name(c);
+        if (xmpp_stanza_is_tag(c) && name && ns && strcmp(ns, BC_NS_STANZAS) == 0 &&
+            strcmp(name, "text") != 0)
+            return name;
+    }
+    return "";
+}
+
 bool bc_xmpp_require_online(GError **err)
 {
     if (bc_xmpp_connected() && bc_xconn)

@@ -11,22 +11,18 @@
 #include "backchat/sanitize.h"
 #include "backchat/xmpp.h"
 #include "internal.h"
+#include "mam_query.h"
 
 #include <string.h>
 #include <time.h>
 
-#define NS_MAM "urn:xmpp:mam:2"
-#define NS_RSM "http://jabber.org/protocol/rsm"
-#define NS_FORWARD "urn:xmpp:forward:0"
-#define NS_DATA "jabber:x:data"
-#define NS_DELAY "urn:xmpp:delay"
 #define NS_MUC_USER "http://jabber.org/protocol/muc#user"
 
 #define PAGE_MAX 100          /* results asked for per page */
 #define PAGE_ACCEPT 200       /* results believed per page, whatever the server sends */
 #define MAX_PAGES 50          /* per catch-up: 5,000 messages; the rest next time */
 #define QUERY_TIMEOUT_MS 60000
-#define MAX_ID_LEN 256
+#define MAX_ID_LEN BC_MAM_MAX_ID_LEN
 #define MAX_BODY_BYTES (256 * 1024)
 
 static struct {
@@ -81,20 +77,7 @@ static void stop(void)
     release_held();
 }
 
-static void add_field(xmpp_stanza_t *x, const char *var, const char *type, const char *value)
-{
-    xmpp_stanza_t *f = bc_xmpp_el("field", NULL);
-    xmpp_stanza_set_attribute(f, "var", var);
-    if (type)
-        xmpp_stanza_set_attribute(f, "type", type);
-    bc_xmpp_add_text_child(f, "value", value);
-    xmpp_stanza_add_child(x, f);
-    xmpp_stanza_release(f);
-}
-
 static void on_page(xmpp_stanza_t *reply, bool disconnected, void *data);
-static bool is(const char *a, const char *b);
-static bool error_is(xmpp_stanza_t *reply, const char *cond);
 /* An older-history request in flight (bc_archive_set_older_fetcher). */
 typedef struct older_req {
     bool used;
@@ -111,40 +94,11 @@ static older_req *older_by_queryid(const char *qid);
 static void send_page(void)
 {
     g_free(q.queryid);
-    char *qid = xmpp_uuid_gen(bc_xctx);
-    q.queryid = g_strdup(qid ? qid : "bc-mam");
-    if (qid)
-        xmpp_free(bc_xctx, qid);
+    q.queryid = bc_mam_queryid("");
     q.page_results = 0;
     g_clear_pointer(&q.last_id, g_free);
-
-    xmpp_stanza_t *iq = xmpp_iq_new(bc_xctx, "set", NULL);
-    xmpp_stanza_t *query = bc_xmpp_el("query", NS_MAM);
-    xmpp_stanza_set_attribute(query, "queryid", q.queryid);
-    if (q.start > 0) {
-        xmpp_stanza_t *x = bc_xmpp_el("x", NS_DATA);
-        xmpp_stanza_set_type(x, "submit");
-        add_field(x, "FORM_TYPE", "hidden", NS_MAM);
-        GDateTime *dt = g_date_time_new_from_unix_utc(q.start);
-        char *iso = dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ") : NULL;
-        if (iso)
-            add_field(x, "start", NULL, iso);
-        g_free(iso);
-        if (dt)
-            g_date_time_unref(dt);
-        xmpp_stanza_add_child(query, x);
-        xmpp_stanza_release(x);
-    }
-    xmpp_stanza_t *set = bc_xmpp_el("set", NS_RSM);
-    char max[16];
-    g_snprintf(max, sizeof max, "%d", PAGE_MAX);
-    bc_xmpp_add_text_child(set, "max", max);
-    if (q.after)
-        bc_xmpp_add_text_child(set, "after", q.after);
-    xmpp_stanza_add_child(query, set);
-    xmpp_stanza_release(set);
-    xmpp_stanza_add_child(iq, query);
-    xmpp_stanza_release(query);
+    bc_mam_page p = {.queryid = q.queryid, .start = q.start, .max = PAGE_MAX, .after = q.after};
+    xmpp_stanza_t *iq = bc_mam_query_iq(&p);
     bc_xmpp_iq_send(iq, NULL, QUERY_TIMEOUT_MS, on_page, NULL, NULL);
     xmpp_stanza_release(iq);
 }
@@ -183,31 +137,25 @@ static void take_result(xmpp_stanza_t *res, const char *own, const char *only_co
                         void (*deliver)(const bc_archive_msg *m), char **last_id,
                         int64_t *last_ts)
 {
-    const char *rid = xmpp_stanza_get_attribute(res, "id");
-    if (!rid || !*rid || strlen(rid) > MAX_ID_LEN)
+    bc_mam_result r;
+    if (!bc_mam_result_read(res, &r))
         return;
-    char *archive_id = bc_sanitize_line(rid, -1);
-    xmpp_stanza_t *fwd = xmpp_stanza_get_child_by_name_and_ns(res, "forwarded", NS_FORWARD);
-    xmpp_stanza_t *inner = fwd ? xmpp_stanza_get_child_by_name(fwd, "message") : NULL;
-    int64_t ts = fwd ? (int64_t)bc_xmpp_delay_stamp(fwd) : 0;
-    if (!ts && inner)
-        ts = (int64_t)bc_xmpp_delay_stamp(inner);
     if (last_id) {
         g_free(*last_id);
-        *last_id = g_strdup(archive_id);
-        *last_ts = ts;
+        *last_id = g_strdup(r.archive_id);
+        *last_ts = r.ts;
     }
 
-    const char *type = inner ? xmpp_stanza_get_type(inner) : NULL;
-    xmpp_stanza_t *body_el = inner ? xmpp_stanza_get_child_by_name(inner, "body") : NULL;
-    const char *ifrom = inner ? xmpp_stanza_get_from(inner) : NULL;
-    const char *ito = inner ? xmpp_stanza_get_to(inner) : NULL;
+    const char *type = r.inner ? xmpp_stanza_get_type(r.inner) : NULL;
+    xmpp_stanza_t *body_el = r.inner ? xmpp_stanza_get_child_by_name(r.inner, "body") : NULL;
+    const char *ifrom = r.inner ? xmpp_stanza_get_from(r.inner) : NULL;
+    const char *ito = r.inner ? xmpp_stanza_get_to(r.inner) : NULL;
     /* 1:1 messages with a text; rooms, headlines and errors are not
      * caught up here. */
     /* A private message with a room occupant is not a 1:1 chat with the
      * room: it carries muc#user, and the room's own code logs it. */
     bool wanted = body_el && ifrom && (!type || is(type, "chat") || is(type, "normal")) &&
-                  !xmpp_stanza_get_child_by_name_and_ns(inner, "x", NS_MUC_USER);
+                  !xmpp_stanza_get_child_by_name_and_ns(r.inner, "x", NS_MUC_USER);
     char *from_bare = wanted ? bc_jid_bare(ifrom) : NULL;
     bool outgoing = from_bare && strcmp(from_bare, own) == 0;
     char *conv = outgoing ? (ito ? bc_jid_bare(ito) : NULL) : g_strdup(from_bare);
@@ -216,8 +164,8 @@ static void take_result(xmpp_stanza_t *res, const char *own, const char *only_co
         size_t len = strlen(raw);
         char *body = bc_sanitize(raw, (long)(len < MAX_BODY_BYTES ? len : MAX_BODY_BYTES));
         char *from_clean = bc_sanitize_line(ifrom, -1);
-        char *sid = bc_xmpp_message_id(inner);
-        char *replaces = bc_xmpp_replace_id(inner);
+        char *sid = bc_xmpp_message_id(r.inner);
+        char *replaces = bc_xmpp_replace_id(r.inner);
         if (outgoing)
             bc_xmpp_ledger_seen(sid);
         bc_archive_msg m = {
@@ -225,10 +173,10 @@ static void take_result(xmpp_stanza_t *res, const char *own, const char *only_co
             .from_full = from_clean,
             .body = body,
             .stanza_id = sid,
-            .archive_id = archive_id,
+            .archive_id = r.archive_id,
             .replaces_id = replaces,
             .type = type ? type : "normal",
-            .ts = ts,
+            .ts = r.ts,
             .outgoing = outgoing,
         };
         deliver(&m);
@@ -241,12 +189,12 @@ static void take_result(xmpp_stanza_t *res, const char *own, const char *only_co
         xmpp_free(bc_xctx, raw);
     g_free(conv);
     g_free(from_bare);
-    g_free(archive_id);
+    g_free(r.archive_id);
 }
 
 bool bc_xmpp_mam_message(xmpp_stanza_t *msg)
 {
-    xmpp_stanza_t *res = xmpp_stanza_get_child_by_name_and_ns(msg, "result", NS_MAM);
+    xmpp_stanza_t *res = xmpp_stanza_get_child_by_name_and_ns(msg, "result", BC_NS_MAM);
     if (!res)
         return false;
     /* From here on it is an archive result, never a live message. */
@@ -267,12 +215,6 @@ bool bc_xmpp_mam_message(xmpp_stanza_t *msg)
     return true;
 }
 
-static bool error_is(xmpp_stanza_t *reply, const char *cond)
-{
-    xmpp_stanza_t *e = xmpp_stanza_get_child_by_name(reply, "error");
-    return e && xmpp_stanza_get_child_by_name_and_ns(e, cond, BC_NS_STANZAS);
-}
-
 static void on_page(xmpp_stanza_t *reply, bool disconnected, void *data)
 {
     if (!q.running)
@@ -289,7 +231,7 @@ static void on_page(xmpp_stanza_t *reply, bool disconnected, void *data)
         return;
     }
     if (bc_xmpp_iq_is_error(reply)) {
-        if (q.after && !q.fell_back && error_is(reply, "item-not-found")) {
+        if (q.after && !q.fell_back && bc_mam_item_not_found(reply)) {
             /* The archive no longer has our last id (expired): go by the
              * time of the mark instead. */
             q.fell_back = true;
@@ -308,14 +250,8 @@ static void on_page(xmpp_stanza_t *reply, bool disconnected, void *data)
         g_free(why);
         return;
     }
-    xmpp_stanza_t *fin = xmpp_stanza_get_child_by_name_and_ns(reply, "fin", NS_MAM);
-    bool complete = fin && is(xmpp_stanza_get_attribute(fin, "complete"), "true");
-    xmpp_stanza_t *set = fin ? xmpp_stanza_get_child_by_name_and_ns(fin, "set", NS_RSM) : NULL;
-    char *last = bc_xmpp_child_text(set, "last", NULL, MAX_ID_LEN);
-    if (!last || !*last) {
-        g_free(last);
-        last = g_strdup(q.last_id);
-    }
+    bool complete;
+    char *last = bc_mam_fin(reply, q.last_id, &complete);
     if (last && *last)
         bc_archive_page_done(q.own, last, q.last_ts ? q.last_ts : (int64_t)time(NULL));
     q.pages++;
@@ -364,45 +300,19 @@ static void on_older(xmpp_stanza_t *reply, bool disconnected, void *data);
 static void older_send(older_req *o)
 {
     g_free(o->queryid);
-    char *qid = xmpp_uuid_gen(bc_xctx);
-    o->queryid = g_strdup_printf("%s-older", qid ? qid : "bc-mam");
-    if (qid)
-        xmpp_free(bc_xctx, qid);
+    o->queryid = bc_mam_queryid("-older");
     o->results = 0;
-    xmpp_stanza_t *iq = xmpp_iq_new(bc_xctx, "set", NULL);
-    xmpp_stanza_t *query = bc_xmpp_el("query", NS_MAM);
-    xmpp_stanza_set_attribute(query, "queryid", o->queryid);
-    xmpp_stanza_t *x = bc_xmpp_el("x", NS_DATA);
-    xmpp_stanza_set_type(x, "submit");
-    add_field(x, "FORM_TYPE", "hidden", NS_MAM);
-    add_field(x, "with", NULL, o->conv);
-    if (!o->before && o->end > 0) {
-        GDateTime *dt = g_date_time_new_from_unix_utc(o->end);
-        char *iso = dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ") : NULL;
-        if (iso)
-            add_field(x, "end", NULL, iso);
-        g_free(iso);
-        if (dt)
-            g_date_time_unref(dt);
-    }
-    xmpp_stanza_add_child(query, x);
-    xmpp_stanza_release(x);
-    xmpp_stanza_t *set = bc_xmpp_el("set", NS_RSM);
-    char max[16];
-    g_snprintf(max, sizeof max, "%d", BC_ARCHIVE_OLDER_MAX);
-    bc_xmpp_add_text_child(set, "max", max);
-    /* <before/> empty: the last page (the newest before 'end'). */
-    if (o->before) {
-        bc_xmpp_add_text_child(set, "before", o->before);
-    } else {
-        xmpp_stanza_t *b = bc_xmpp_el("before", NULL);
-        xmpp_stanza_add_child(set, b);
-        xmpp_stanza_release(b);
-    }
-    xmpp_stanza_add_child(query, set);
-    xmpp_stanza_release(set);
-    xmpp_stanza_add_child(iq, query);
-    xmpp_stanza_release(query);
+    /* Without an id, by 'end' with an empty <before/>: the last page
+     * (the newest before 'end'). */
+    bc_mam_page p = {
+        .queryid = o->queryid,
+        .with = o->conv,
+        .end = o->before ? 0 : o->end,
+        .max = BC_ARCHIVE_OLDER_MAX,
+        .before = o->before,
+        .last_page = true,
+    };
+    xmpp_stanza_t *iq = bc_mam_query_iq(&p);
     bc_xmpp_iq_send(iq, NULL, QUERY_TIMEOUT_MS, on_older, o, NULL);
     xmpp_stanza_release(iq);
 }
@@ -443,7 +353,7 @@ static void on_older(xmpp_stanza_t *reply, bool disconnected, void *data)
         bc_archive_older_end(conv, false, disconnected ? "the connection closed"
                                                        : "the server did not answer within 60 s");
     } else if (bc_xmpp_iq_is_error(reply)) {
-        if (o->before && o->end > 0 && error_is(reply, "item-not-found")) {
+        if (o->before && o->end > 0 && bc_mam_item_not_found(reply)) {
             /* The archive does not know that id: go by its time. */
             g_clear_pointer(&o->before, g_free);
             older_send(o);
@@ -456,8 +366,8 @@ static void on_older(xmpp_stanza_t *reply, bool disconnected, void *data)
             g_free(why);
         }
     } else {
-        xmpp_stanza_t *fin = xmpp_stanza_get_child_by_name_and_ns(reply, "fin", NS_MAM);
-        bool complete = fin && is(xmpp_stanza_get_attribute(fin, "complete"), "true");
+        bool complete;
+        g_free(bc_mam_fin(reply, NULL, &complete));
         older_free(o);
         bc_archive_older_end(conv, complete, NULL);
     }

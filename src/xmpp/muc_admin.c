@@ -46,19 +46,11 @@ static void room_say(const char *room, bc_line_kind kind, const char *fmt, ...)
     g_free(text);
 }
 
-/* The defined condition of an error reply ("forbidden"), or "". */
-static const char *error_condition(xmpp_stanza_t *reply)
+/* Sets "\"VALUE\" WHAT" as the error and returns false. */
+static bool bad_value(GError **err, const char *value, const char *what)
 {
-    xmpp_stanza_t *err = reply ? xmpp_stanza_get_child_by_name(reply, "error") : NULL;
-    for (xmpp_stanza_t *c = err ? xmpp_stanza_get_children(err) : NULL; c;
-         c = xmpp_stanza_get_next(c)) {
-        const char *ns = xmpp_stanza_get_ns(c);
-        const char *name = xmpp_stanza_get_name(c);
-        if (xmpp_stanza_is_tag(c) && name && ns && strcmp(ns, BC_NS_STANZAS) == 0 &&
-            strcmp(name, "text") != 0)
-            return name;
-    }
-    return "";
+    g_set_error(err, BC_XMPP_ERROR, 1, "\"%s\" %s", value ? value : "", what);
+    return false;
 }
 
 /* -- requests and their answers --------------------------------------------- */
@@ -167,7 +159,7 @@ static bool report_failure(const admin_req *r, xmpp_stanza_t *reply, bool discon
         room_say(r->room, BC_LINE_ERR, "%s did not answer (no reply in 30 s): try again.",
                  r->room);
     } else if (bc_xmpp_iq_is_error(reply)) {
-        const char *cond = error_condition(reply);
+        const char *cond = bc_xmpp_error_condition(reply);
         char *why = bc_xmpp_error_text(reply);
         if (strcmp(cond, "forbidden") == 0 ||
             (strcmp(cond, "not-allowed") == 0 && lacks_rights(r)))
@@ -229,24 +221,53 @@ static void on_admin_done(xmpp_stanza_t *reply, bool disconnected, void *data)
     g_free(name);
 }
 
-static xmpp_stanza_t *admin_iq(const char *type, const char *ns, xmpp_stanza_t **query)
+/* <iq type=TYPE><query xmlns=NS/></iq>; the query (owned by the iq) in
+ * `query` unless it is NULL. */
+static xmpp_stanza_t *query_iq(const char *type, const char *ns, xmpp_stanza_t **query)
 {
     xmpp_stanza_t *iq = xmpp_iq_new(bc_xctx, type, NULL);
-    *query = bc_xmpp_el("query", ns);
-    xmpp_stanza_add_child(iq, *query);
-    xmpp_stanza_release(*query);
+    xmpp_stanza_t *q = bc_xmpp_el("query", ns);
+    xmpp_stanza_add_child(iq, q);
+    xmpp_stanza_release(q);
+    if (query)
+        *query = q;
     return iq;
 }
 
-/* One <item attr=value ...><reason/></item> in a muc#admin set. */
-static void send_item(admin_req *r, const char *key_attr, const char *key,
-                      const char *attr_name, const char *value, const char *reason)
+static void on_list(xmpp_stanza_t *reply, bool disconnected, void *data);
+
+/* The <item/> children of a query, in order: `it` or its first later
+ * sibling that is one, or NULL. */
+static xmpp_stanza_t *item_from(xmpp_stanza_t *it)
 {
+    while (it && !(xmpp_stanza_is_tag(it) && g_strcmp0(xmpp_stanza_get_name(it), "item") == 0))
+        it = xmpp_stanza_get_next(it);
+    return it;
+}
+
+static xmpp_stanza_t *first_item(xmpp_stanza_t *q)
+{
+    return item_from(q ? xmpp_stanza_get_children(q) : NULL);
+}
+
+static xmpp_stanza_t *next_item(xmpp_stanza_t *it)
+{
+    return item_from(xmpp_stanza_get_next(it));
+}
+
+/* A muc#admin query with one <item attr_name=r->value key_attr=r->target>
+ * (key_attr NULL: none) and its <reason/>: a list (get) for ACT_LIST, else
+ * a change (set). Takes `r`. */
+static void send_item(admin_req *r, const char *key_attr, const char *attr_name,
+                      const char *reason)
+{
+    bool list = r->act == ACT_LIST;
     xmpp_stanza_t *q;
-    xmpp_stanza_t *iq = admin_iq("set", NS_MUC_ADMIN, &q);
+    xmpp_stanza_t *iq = query_iq(list ? "get" : "set", NS_MUC_ADMIN, &q);
     xmpp_stanza_t *item = bc_xmpp_el("item", NULL);
-    xmpp_stanza_set_attribute(item, key_attr, key);
-    xmpp_stanza_set_attribute(item, attr_name, value);
+    if (key_attr)
+        xmpp_stanza_set_attribute(item, key_attr, r->target);
+    xmpp_stanza_set_attribute(item, attr_name, r->value);
     if (reason && *reason) {
         char *clean = bc_sanitize_line(reason, -1);
         if (g_utf8_strlen(clean, -1) > MAX_REASON)
@@ -256,7 +277,7 @@ static void send_item(admin_req *r, const char *key_attr, const char *key,
     }
     xmpp_stanza_add_child(q, item);
     xmpp_stanza_release(item);
-    bc_xmpp_iq_send(iq, r->room, TIMEOUT_MS, on_admin_done, r, req_free);
+    bc_xmpp_iq_send(iq, r->room, TIMEOUT_MS, list ? on_list : on_admin_done, r, req_free);
     xmpp_stanza_release(iq);
 }
 
@@ -268,9 +289,8 @@ static bool room_ok(const char *room, GError **err)
     bool ok = j && j->local && !j->resource;
     bc_jid_free(j);
     if (!ok)
-        g_set_error(err, BC_XMPP_ERROR, 1, "\"%s\" is not a room JID (room@service)",
-                    room ? room : "");
-    return ok && bc_xmpp_require_online(err);
+        return bad_value(err, room, "is not a room JID (room@service)");
+    return bc_xmpp_require_online(err);
 }
 
 static bool joined(const char *room, GError **err)
@@ -285,10 +305,8 @@ static bool joined(const char *room, GError **err)
 static bool nick_ok(const char *room, const char *nick, GError **err)
 {
     if (!nick || !*nick || strlen(nick) > MAX_NICK || !bc_is_sanitized(nick) ||
-        strchr(nick, '\n') || strchr(nick, '\t')) {
-        g_set_error(err, BC_XMPP_ERROR, 1, "\"%s\" is not a valid nick", nick ? nick : "");
-        return false;
-    }
+        strchr(nick, '\n') || strchr(nick, '\t'))
+        return bad_value(err, nick, "is not a valid nick");
     bc_room *r = bc_muc_room(room);
     if (r && !bc_muc_occupant(r, nick)) {
         g_set_error(err, BC_XMPP_ERROR, 1,
@@ -306,48 +324,37 @@ static char *bare_target(const char *jid, GError **err)
     char *out = j && !j->resource ? bc_jid_bare(jid) : NULL;
     bc_jid_free(j);
     if (!out)
-        g_set_error(err, BC_XMPP_ERROR, 1, "\"%s\" is not a bare JID (user@server)",
-                    jid ? jid : "");
+        bad_value(err, jid, "is not a bare JID (user@server)");
     return out;
-}
-
-bool bc_xmpp_muc_kick(const char *room, const char *nick, const char *reason, GError **err)
-{
-    if (!room_ok(room, err) || !joined(room, err) || !nick_ok(room, nick, err))
-        return false;
-    admin_req *r = req_new(ACT_KICK, room, nick, "none");
-    send_item(r, "nick", nick, "role", "none", reason);
-    return true;
 }
 
 bool bc_xmpp_muc_set_role(const char *room, const char *nick, const char *role,
                           const char *reason, GError **err)
 {
     bc_muc_role parsed;
-    if (!role || !bc_muc_role_parse(role, &parsed)) {
-        g_set_error(err, BC_XMPP_ERROR, 1,
-                    "\"%s\" is not a role: use moderator, participant, visitor or none",
-                    role ? role : "");
-        return false;
-    }
+    if (!role || !bc_muc_role_parse(role, &parsed))
+        return bad_value(err, role, "is not a role: use moderator, participant, visitor or none");
     if (!room_ok(room, err) || !joined(room, err) || !nick_ok(room, nick, err))
         return false;
     const char *canon = bc_muc_role_name(parsed);
     admin_req *r = req_new(parsed == BC_ROLE_NONE ? ACT_KICK : ACT_ROLE, room, nick, canon);
-    send_item(r, "nick", nick, "role", canon, reason);
+    send_item(r, "nick", "role", reason);
     return true;
+}
+
+/* A kick is the role none (XEP-0045 §8.2). */
+bool bc_xmpp_muc_kick(const char *room, const char *nick, const char *reason, GError **err)
+{
+    return bc_xmpp_muc_set_role(room, nick, "none", reason, err);
 }
 
 bool bc_xmpp_muc_set_affiliation(const char *room, const char *jid, const char *affil,
                                  const char *reason, GError **err)
 {
     bc_muc_affil parsed;
-    if (!affil || !bc_muc_affil_parse(affil, &parsed)) {
-        g_set_error(err, BC_XMPP_ERROR, 1,
-                    "\"%s\" is not an affiliation: use owner, admin, member, none or outcast",
-                    affil ? affil : "");
-        return false;
-    }
+    if (!affil || !bc_muc_affil_parse(affil, &parsed))
+        return bad_value(err, affil,
+                         "is not an affiliation: use owner, admin, member, none or outcast");
     if (!room_ok(room, err))
         return false;
     char *bare = bare_target(jid, err);
@@ -355,7 +362,7 @@ bool bc_xmpp_muc_set_affiliation(const char *room, const char *jid, const char *
         return false;
     const char *canon = bc_muc_affil_name(parsed);
     admin_req *r = req_new(parsed == BC_AFFIL_OUTCAST ? ACT_BAN : ACT_AFFIL, room, bare, canon);
-    send_item(r, "jid", bare, "affiliation", canon, reason);
+    send_item(r, "jid", "affiliation", reason);
     g_free(bare);
     return true;
 }
@@ -375,11 +382,7 @@ static void on_list(xmpp_stanza_t *reply, bool disconnected, void *data)
     xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(reply, "query", NS_MUC_ADMIN);
     GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
     unsigned total = 0;
-    for (xmpp_stanza_t *it = q ? xmpp_stanza_get_children(q) : NULL; it;
-         it = xmpp_stanza_get_next(it)) {
-        const char *n = xmpp_stanza_is_tag(it) ? xmpp_stanza_get_name(it) : NULL;
-        if (!n || strcmp(n, "item") != 0)
-            continue;
+    for (xmpp_stanza_t *it = first_item(q); it; it = next_item(it)) {
         char *jid = bc_xmpp_attr(it, "jid", 300);
         if (!jid || !*jid) {
             g_free(jid);
@@ -415,24 +418,12 @@ static void on_list(xmpp_stanza_t *reply, bool disconnected, void *data)
 bool bc_xmpp_muc_list_affiliation(const char *room, const char *affil, GError **err)
 {
     bc_muc_affil parsed;
-    if (!affil || !bc_muc_affil_parse(affil, &parsed) || parsed == BC_AFFIL_NONE) {
-        g_set_error(err, BC_XMPP_ERROR, 1,
-                    "\"%s\" cannot be listed: use owner, admin, member or outcast",
-                    affil ? affil : "");
-        return false;
-    }
+    if (!affil || !bc_muc_affil_parse(affil, &parsed) || parsed == BC_AFFIL_NONE)
+        return bad_value(err, affil, "cannot be listed: use owner, admin, member or outcast");
     if (!room_ok(room, err))
         return false;
-    const char *canon = bc_muc_affil_name(parsed);
-    xmpp_stanza_t *q;
-    xmpp_stanza_t *iq = admin_iq("get", NS_MUC_ADMIN, &q);
-    xmpp_stanza_t *item = bc_xmpp_el("item", NULL);
-    xmpp_stanza_set_attribute(item, "affiliation", canon);
-    xmpp_stanza_add_child(q, item);
-    xmpp_stanza_release(item);
-    bc_xmpp_iq_send(iq, room, TIMEOUT_MS, on_list, req_new(ACT_LIST, room, NULL, canon),
-                    req_free);
-    xmpp_stanza_release(iq);
+    send_item(req_new(ACT_LIST, room, NULL, bc_muc_affil_name(parsed)), NULL, "affiliation",
+              NULL);
     return true;
 }
 
@@ -442,7 +433,7 @@ static void send_owner_form(admin_req *r, xmpp_stanza_t *x /* taken, may be NULL
                             bc_iq_cb cb)
 {
     xmpp_stanza_t *q;
-    xmpp_stanza_t *iq = admin_iq(x ? "set" : "get", NS_MUC_OWNER, &q);
+    xmpp_stanza_t *iq = query_iq(x ? "set" : "get", NS_MUC_OWNER, &q);
     if (x) {
         xmpp_stanza_add_child(q, x);
         xmpp_stanza_release(x);
@@ -506,10 +497,8 @@ bool bc_xmpp_muc_config_set(const char *room, const char *const *assignments, GE
         return false;
     }
     for (size_t i = 0; assignments[i]; i++)
-        if (!strchr(assignments[i], '=') || assignments[i][0] == '=') {
-            g_set_error(err, BC_XMPP_ERROR, 1, "\"%s\" is not VAR=VALUE", assignments[i]);
-            return false;
-        }
+        if (!strchr(assignments[i], '=') || assignments[i][0] == '=')
+            return bad_value(err, assignments[i], "is not VAR=VALUE");
     if (!room_ok(room, err))
         return false;
     admin_req *r = req_new(ACT_CONFIG_SET, room, NULL, NULL);
@@ -619,12 +608,8 @@ static void on_server_items(xmpp_stanza_t *reply, bool disconnected, void *data)
                            ? xmpp_stanza_get_child_by_name_and_ns(reply, "query", NS_DISCO_ITEMS)
                            : NULL;
     GPtrArray *jids = g_ptr_array_new_with_free_func(g_free);
-    for (xmpp_stanza_t *it = q ? xmpp_stanza_get_children(q) : NULL;
-         it && jids->len < MAX_PROBED; it = xmpp_stanza_get_next(it)) {
-        const char *n = xmpp_stanza_is_tag(it) ? xmpp_stanza_get_name(it) : NULL;
-        char *jid = n && strcmp(n, "item") == 0 && !xmpp_stanza_get_attribute(it, "node")
-                        ? bc_xmpp_attr(it, "jid", 300)
-                        : NULL;
+    for (xmpp_stanza_t *it = first_item(q); it && jids->len < MAX_PROBED; it = next_item(it)) {
+        char *jid = xmpp_stanza_get_attribute(it, "node") ? NULL : bc_xmpp_attr(it, "jid", 300);
         if (jid && bc_jid_is_valid(jid))
             g_ptr_array_add(jids, jid);
         else
@@ -640,10 +625,7 @@ static void on_server_items(xmpp_stanza_t *reply, bool disconnected, void *data)
         probe *pr = g_new0(probe, 1);
         pr->gen = gen;
         pr->jid = g_strdup(jids->pdata[i]);
-        xmpp_stanza_t *iq = xmpp_iq_new(bc_xctx, "get", NULL);
-        xmpp_stanza_t *qi = bc_xmpp_el("query", BC_NS_DISCO_INFO);
-        xmpp_stanza_add_child(iq, qi);
-        xmpp_stanza_release(qi);
+        xmpp_stanza_t *iq = query_iq("get", BC_NS_DISCO_INFO, NULL);
         bc_xmpp_iq_send(iq, pr->jid, TIMEOUT_MS, on_probe, pr, probe_free);
         xmpp_stanza_release(iq);
     }
@@ -670,10 +652,7 @@ void bc_xmpp_muc_service(void (*cb)(const char *service, void *data), void *data
         service_found(NULL);
         return;
     }
-    xmpp_stanza_t *iq = xmpp_iq_new(bc_xctx, "get", NULL);
-    xmpp_stanza_t *q = bc_xmpp_el("query", NS_DISCO_ITEMS);
-    xmpp_stanza_add_child(iq, q);
-    xmpp_stanza_release(q);
+    xmpp_stanza_t *iq = query_iq("get", NS_DISCO_ITEMS, NULL);
     bc_xmpp_iq_send(iq, j->domain, TIMEOUT_MS, on_server_items, GUINT_TO_POINTER(disco_gen),
                     NULL);
     xmpp_stanza_release(iq);
@@ -726,11 +705,7 @@ static void on_rooms(xmpp_stanza_t *reply, bool disconnected, void *data)
     xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(reply, "query", NS_DISCO_ITEMS);
     GPtrArray *items = g_ptr_array_new_with_free_func(room_item_free);
     unsigned total = 0;
-    for (xmpp_stanza_t *it = q ? xmpp_stanza_get_children(q) : NULL; it;
-         it = xmpp_stanza_get_next(it)) {
-        const char *n = xmpp_stanza_is_tag(it) ? xmpp_stanza_get_name(it) : NULL;
-        if (!n || strcmp(n, "item") != 0)
-            continue;
+    for (xmpp_stanza_t *it = first_item(q); it; it = next_item(it)) {
         char *jid = bc_xmpp_attr(it, "jid", 300);
         if (!jid || !bc_jid_is_valid(jid)) {
             g_free(jid);
@@ -763,10 +738,7 @@ static void on_rooms(xmpp_stanza_t *reply, bool disconnected, void *data)
 
 static void list_rooms(const char *svc)
 {
-    xmpp_stanza_t *iq = xmpp_iq_new(bc_xctx, "get", NULL);
-    xmpp_stanza_t *q = bc_xmpp_el("query", NS_DISCO_ITEMS);
-    xmpp_stanza_add_child(iq, q);
-    xmpp_stanza_release(q);
+    xmpp_stanza_t *iq = query_iq("get", NS_DISCO_ITEMS, NULL);
     bc_xmpp_iq_send(iq, svc, TIMEOUT_MS, on_rooms, g_strdup(svc), g_free);
     xmpp_stanza_release(iq);
 }
@@ -791,11 +763,8 @@ bool bc_xmpp_muc_rooms(const char *svc, GError **err)
         bc_jid *j = bc_jid_parse(svc);
         bool ok = j && !j->local && !j->resource;
         bc_jid_free(j);
-        if (!ok) {
-            g_set_error(err, BC_XMPP_ERROR, 1,
-                        "\"%s\" is not a service name (e.g. conference.example.org)", svc);
-            return false;
-        }
+        if (!ok)
+            return bad_value(err, svc, "is not a service name (e.g. conference.example.org)");
     }
     if (!bc_xmpp_require_online(err))
         return false;

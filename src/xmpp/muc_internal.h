@@ -9,10 +9,10 @@
 #include <strophe.h>
 #include <glib.h>
 #include "backchat/conv.h"
+#include "mam_query.h" /* BC_NS_MAM */
 
 #define BC_NS_MUC "http://jabber.org/protocol/muc"
 #define BC_NS_MUC_USER "http://jabber.org/protocol/muc#user"
-#define BC_NS_MAM "urn:xmpp:mam:2"
 
 /* muc.c */
 /* The room `room` (bare JID) we are in, or NULL with `err` saying so. */

@@ -13,20 +13,18 @@
 #include "backchat/store.h"
 #include "backchat/xmpp.h"
 #include "internal.h"
+#include "mam_query.h"
 #include "muc_internal.h"
 
 #include <string.h>
 #include <time.h>
-
-#define NS_RSM "http://jabber.org/protocol/rsm"
-#define NS_FORWARD "urn:xmpp:forward:0"
 
 #define PAGE_MAX 100        /* asked for per page */
 #define NEWEST_MAX 50       /* without a mark: the newest this many */
 #define PAGE_ACCEPT 200     /* believed per page, whatever the room sends */
 #define MAX_PAGES 20        /* per join: 2,000 messages */
 #define QUERY_TIMEOUT_MS 30000
-#define MAX_ID_LEN 256
+#define MAX_ID_LEN BC_MAM_MAX_ID_LEN
 
 typedef struct query {
     char *room;
@@ -87,33 +85,18 @@ static void on_page(xmpp_stanza_t *reply, bool disconnected, void *data);
 static void send_page(query *q)
 {
     g_free(q->queryid);
-    char *qid = xmpp_uuid_gen(bc_xctx);
-    q->queryid = g_strdup_printf("%s-room", qid ? qid : "bc-mam");
-    if (qid)
-        xmpp_free(bc_xctx, qid);
+    q->queryid = bc_mam_queryid("-room");
     q->page_results = 0;
     g_clear_pointer(&q->last_id, g_free);
     q->gen = ++next_gen;
-
-    xmpp_stanza_t *iq = xmpp_iq_new(bc_xctx, "set", NULL);
-    xmpp_stanza_t *qe = bc_xmpp_el("query", BC_NS_MAM);
-    xmpp_stanza_set_attribute(qe, "queryid", q->queryid);
-    xmpp_stanza_t *set = bc_xmpp_el("set", NS_RSM);
-    char max[16];
-    g_snprintf(max, sizeof max, "%d", q->newest ? NEWEST_MAX : PAGE_MAX);
-    bc_xmpp_add_text_child(set, "max", max);
-    if (q->newest) {
-        /* An empty <before/>: the last page, the newest messages. */
-        xmpp_stanza_t *b = bc_xmpp_el("before", NULL);
-        xmpp_stanza_add_child(set, b);
-        xmpp_stanza_release(b);
-    } else {
-        bc_xmpp_add_text_child(set, "after", q->after);
-    }
-    xmpp_stanza_add_child(qe, set);
-    xmpp_stanza_release(set);
-    xmpp_stanza_add_child(iq, qe);
-    xmpp_stanza_release(qe);
+    /* Newest: an empty <before/>, the last page. */
+    bc_mam_page p = {
+        .queryid = q->queryid,
+        .max = q->newest ? NEWEST_MAX : PAGE_MAX,
+        .after = q->newest ? NULL : q->after,
+        .last_page = q->newest,
+    };
+    xmpp_stanza_t *iq = bc_mam_query_iq(&p);
     query_ref *ref = g_new0(query_ref, 1);
     ref->room = g_strdup(q->room);
     ref->gen = q->gen;
@@ -154,33 +137,27 @@ void bc_muc_mam_result(xmpp_stanza_t *msg, const char *room)
         return;
     if (++q->page_results > PAGE_ACCEPT)
         return;
-    const char *rid = xmpp_stanza_get_attribute(res, "id");
-    if (!rid || !*rid || strlen(rid) > MAX_ID_LEN)
+    bc_mam_result r;
+    if (!bc_mam_result_read(res, &r))
         return;
-    char *archive_id = bc_sanitize_line(rid, -1);
-    xmpp_stanza_t *fwd = xmpp_stanza_get_child_by_name_and_ns(res, "forwarded", NS_FORWARD);
-    xmpp_stanza_t *inner = fwd ? xmpp_stanza_get_child_by_name(fwd, "message") : NULL;
-    int64_t ts = fwd ? (int64_t)bc_xmpp_delay_stamp(fwd) : 0;
-    if (!ts && inner)
-        ts = (int64_t)bc_xmpp_delay_stamp(inner);
     g_free(q->last_id);
-    q->last_id = g_strdup(archive_id);
-    q->last_ts = ts;
-    const char *ifrom = inner ? xmpp_stanza_get_from(inner) : NULL;
-    const char *itype = inner ? xmpp_stanza_get_type(inner) : NULL;
+    q->last_id = g_strdup(r.archive_id);
+    q->last_ts = r.ts;
+    const char *ifrom = r.inner ? xmpp_stanza_get_from(r.inner) : NULL;
+    const char *itype = r.inner ? xmpp_stanza_get_type(r.inner) : NULL;
     /* Messages of this room only, said by an occupant (room/nick). */
-    if (inner && ifrom && (!itype || is(itype, "groupchat")) && strlen(ifrom) <= 3071 &&
+    if (r.inner && ifrom && (!itype || is(itype, "groupchat")) && strlen(ifrom) <= 3071 &&
         bc_jid_is_valid(ifrom) && bc_jid_bare_equal(ifrom, room)) {
         char *clean = bc_sanitize_line(ifrom, -1);
         char *nick = bc_jid_resource(clean);
         if (nick) {
-            bc_xmpp_muc_deliver(inner, room, nick, archive_id, ts, true);
+            bc_xmpp_muc_deliver(r.inner, room, nick, r.archive_id, r.ts, true);
             q->total++;
         }
         g_free(nick);
         g_free(clean);
     }
-    g_free(archive_id);
+    g_free(r.archive_id);
 }
 
 void bc_muc_mam_live(const char *room, const char *server_id, int64_t ts)
@@ -190,12 +167,6 @@ void bc_muc_mam_live(const char *room, const char *server_id, int64_t ts)
         return;
     /* Queued behind the message itself: written in the same flush. */
     bc_store_set_synced(log, room, server_id, ts);
-}
-
-static bool error_is(xmpp_stanza_t *reply, const char *cond)
-{
-    xmpp_stanza_t *e = xmpp_stanza_get_child_by_name(reply, "error");
-    return e && xmpp_stanza_get_child_by_name_and_ns(e, cond, BC_NS_STANZAS);
 }
 
 static void finish(query *q, const char *why)
@@ -227,7 +198,7 @@ static void on_page(xmpp_stanza_t *reply, bool disconnected, void *data)
         return;
     }
     if (bc_xmpp_iq_is_error(reply)) {
-        if (!q->newest && !q->fell_back && error_is(reply, "item-not-found")) {
+        if (!q->newest && !q->fell_back && bc_mam_item_not_found(reply)) {
             /* The archive no longer has our mark (expired): the newest. */
             q->fell_back = true;
             q->newest = true;
@@ -242,15 +213,9 @@ static void on_page(xmpp_stanza_t *reply, bool disconnected, void *data)
         g_free(why);
         return;
     }
-    xmpp_stanza_t *fin = xmpp_stanza_get_child_by_name_and_ns(reply, "fin", BC_NS_MAM);
-    bool complete = fin && is(xmpp_stanza_get_attribute(fin, "complete"), "true");
-    xmpp_stanza_t *set = fin ? xmpp_stanza_get_child_by_name_and_ns(fin, "set", NS_RSM) : NULL;
     /* With <before/>, <last/> is still the newest of the page. */
-    char *last = bc_xmpp_child_text(set, "last", NULL, MAX_ID_LEN);
-    if (!last || !*last) {
-        g_free(last);
-        last = g_strdup(q->last_id);
-    }
+    bool complete;
+    char *last = bc_mam_fin(reply, q->last_id, &complete);
     bc_store *log = bc_core_log();
     if (log && last && *last)
         bc_store_set_synced(log, q->room, last, q->last_ts ? q->last_ts : (int64_t)time(NULL));
