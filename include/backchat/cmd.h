@@ -30,6 +30,7 @@ typedef enum {
     BC_COMPLETE_NICK,      /* occupants of the current room */
     BC_COMPLETE_ROOM,      /* rooms: joined, bookmarked, invited to */
     BC_COMPLETE_TARGET,    /* announcement targets: roster groups, rooms, JIDs */
+    BC_COMPLETE_LAYOUT,    /* saved layout names */
 } bc_complete_kind;
 
 typedef bool (*bc_cmd_fn)(const bc_args *a, GError **err);
@@ -62,6 +63,10 @@ bool bc_cmd_execute(const char *line);
 /* Completion candidates for the word that ends at byte `cursor` of `line`.
  * Returns a NULL-terminated array (g_strfreev) and sets *word_start. */
 char **bc_cmd_complete(const char *line, size_t cursor, size_t *word_start);
+
+/* Sends `text` to call mode's back-channel (Alt-w) without changing the
+ * focus; false (and the reason shown) when not in call mode or not sent. */
+bool bc_cmd_whisper(const char *text);
 
 /* Connects `acct` (making it the session's account and opening its log),
  * taking the password from the account, eval_password, or a prompt. */

@@ -3,10 +3,12 @@
 #include "backchat/cmd.h"
 #include "backchat/account.h"
 #include "backchat/conv.h"
+#include "backchat/layout.h"
 #include "backchat/muc.h"
 #include "backchat/roster.h"
 #include "backchat/status.h"
 #include "backchat/session.h"
+#include "backchat/shortcuts.h"
 #include "backchat/xmpp.h"
 
 #include <stdio.h>
@@ -282,6 +284,13 @@ static void complete_kind(GPtrArray *out, bc_complete_kind kind, const char *pre
             add_if_prefix(out, g->pdata[i], prefix, NULL);
         break;
     }
+    case BC_COMPLETE_LAYOUT: {
+        char **names = bc_workspace_names();
+        for (char **nm = names; *nm; nm++)
+            add_if_prefix(out, *nm, prefix, NULL);
+        g_strfreev(names);
+        break;
+    }
     case BC_COMPLETE_STATUS: {
         static const char *const words[] = {"available", "chat", "away", "xa", "dnd", NULL};
         for (int i = 0; words[i]; i++)
@@ -376,6 +385,12 @@ char **bc_cmd_complete(const char *line, size_t cursor, size_t *word_start)
 
     if (in_quote) {
         /* nothing */
+    } else if (line[0] != '/' && prefix[0] == ':') {
+        /* ":name" in a message: a canned response (/canned). */
+        char **canned = bc_canned_complete(prefix);
+        for (char **k = canned; *k; k++)
+            g_ptr_array_add(out, g_strdup(*k));
+        g_strfreev(canned);
     } else if (line[0] == '/' && index == 0 && prefix[0] == '/') {
         size_t n;
         const bc_cmd *t = bc_cmd_table(&n);

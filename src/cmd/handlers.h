@@ -24,11 +24,14 @@ bool bc_cmd_info(const bc_args *a, GError **err);
 bool bc_cmd_board(const bc_args *a, GError **err);
 bool bc_cmd_status(const bc_args *a, GError **err);
 bool bc_cmd_notify(const bc_args *a, GError **err);
+bool bc_cmd_theme(const bc_args *a, GError **err);
 bool bc_cmd_search(const bc_args *a, GError **err);
 bool bc_cmd_find_in(const bc_args *a, GError **err);
 bool bc_cmd_export(const bc_args *a, GError **err);
 bool bc_cmd_log(const bc_args *a, GError **err);
 bool bc_cmd_stats(const bc_args *a, GError **err);
+/* cmd_correct.c */
+bool bc_cmd_correct(const bc_args *a, GError **err);
 /* cmd_muc.c */
 bool bc_cmd_join(const bc_args *a, GError **err);
 bool bc_cmd_leave(const bc_args *a, GError **err);
@@ -49,5 +52,17 @@ bool bc_cmd_ack(const bc_args *a, GError **err);
 bool bc_cmd_attention(const bc_args *a, GError **err);
 /* cmd_occupants.c */
 bool bc_cmd_occupants(const bc_args *a, GError **err);
+/* cmd_pane.c */
+bool bc_cmd_split_pane(const bc_args *a, GError **err);
+bool bc_cmd_unsplit(const bc_args *a, GError **err);
+bool bc_cmd_pane(const bc_args *a, GError **err);
+bool bc_cmd_layout(const bc_args *a, GError **err);
+bool bc_cmd_callmode(const bc_args *a, GError **err);
+/* cmd_input.c */
+bool bc_cmd_hotlist(const bc_args *a, GError **err);
+bool bc_cmd_canned(const bc_args *a, GError **err);
+bool bc_cmd_bind(const bc_args *a, GError **err);
+bool bc_cmd_unbind(const bc_args *a, GError **err);
+bool bc_cmd_editor(const bc_args *a, GError **err);
 
 #endif

@@ -7,7 +7,7 @@
 static const char *const account_subs[] = {"add", "default", "list", "remove",
                                            "set", "show", NULL};
 static const char *const tls_subs[] = {"deny", "forget", "show", "trust", NULL};
-static const char *const scroll_subs[] = {"bottom", "down", "top", "up", NULL};
+static const char *const scroll_subs[] = {"bottom", "down", "top", "unread", "up", NULL};
 static const char *const roster_subs[] = {"add", "by", "group", "hide", "list", "offline",
                                           "remove", "rename", "show", "toggle", "width", NULL};
 static const char *const sub_subs[] = {"allow", "cancel", "deny", "pending", "request", NULL};
@@ -71,6 +71,16 @@ static const bc_cmd table[] = {
      "Sets JID's affiliation to outcast: the room removes them and refuses them from "
      "then on (/affiliation set JID none lifts it). Needs admin rights in the room.",
      NULL, BC_COMPLETE_JID, 1, -1, bc_cmd_ban},
+    {"bind", "[KEY [COMMAND]]", "Bind a key to a command",
+     "/bind KEY COMMAND makes KEY run COMMAND as if typed (e.g. /bind M-m /msg bob, "
+     "/bind F7 /status busy; text without / is sent to the current conversation). "
+     "KEY is M-x (Alt and a character), C-x (Ctrl and a letter, not C-i, C-j or C-m) "
+     "or F1..F12. A binding takes precedence over what the key does otherwise: the "
+     "status presets on F1..F6, the panel keys F11/F12, Alt-1..Alt-0 and the other "
+     "built-in keys (/unbind KEY gives it back). /bind alone lists the bindings, "
+     "/bind KEY shows one. Bindings are saved in the [keys] group of the config file "
+     "(KEY = COMMAND), read at start.",
+     NULL, BC_COMPLETE_NONE, 0, -1, bc_cmd_bind},
     {"block", "JID", "Block a contact (XEP-0191)",
      "The server stops delivering anything from JID: messages, presence, requests. "
      "/unblock undoes it; /blocked lists who is blocked.",
@@ -93,6 +103,26 @@ static const bc_cmd table[] = {
      "after a reconnection. /bookmark remove forgets one; /bookmark (or list) lists them.",
      (const char *const[]){"add", "list", "remove", NULL}, BC_COMPLETE_ROOM, 0, -1,
      bc_cmd_bookmark},
+    {"callmode", "ROOM [BACKCHANNEL] | off", "Call mode: the call's room and a back-channel side by side",
+     "/callmode ROOM [BACKCHANNEL] is for a conference call: it saves the layout and your "
+     "status, shows ROOM (a joined room: its JID or name) on the left, focused, and the "
+     "BACKCHANNEL on the right (a JID for a 1:1 chat, or another room; by default the 1:1 "
+     "chat last talked in), sets your status to the call preset (On a Call, busy), and "
+     "holds desktop notifications but mentions and priority announcements. The status "
+     "line shows CALL meanwhile.\n"
+     "Alt-w sends the input line to the back-channel without leaving the room (a whisper); "
+     "Enter still sends to the focused pane's conversation.\n"
+     "/callmode off restores the layout and status from before; /callmode alone says "
+     "whether it is on.",
+     NULL, BC_COMPLETE_ROOM, 0, 2, bc_cmd_callmode},
+    {"canned", "[list] | add NAME TEXT | remove NAME", "Canned responses",
+     "/canned add NAME TEXT saves TEXT under NAME (letters, digits, - and _); in a "
+     "conversation, type :NAME and Tab to put TEXT in the input line (the start of a "
+     "name will do when only one name starts so; else Tab lists them). /canned list (or /canned alone) lists them, "
+     "/canned remove NAME deletes one. They are saved in the [canned] group of the "
+     "config file.",
+     (const char *const[]){"add", "list", "remove", NULL}, BC_COMPLETE_NONE, 0, -1,
+     bc_cmd_canned},
     {"close", "[N]", "Close the current tab (or tab N)",
      "Closes a chat tab. The console (tab 1) stays. The conversation stays in the "
      "local log.",
@@ -102,9 +132,24 @@ static const bc_cmd table[] = {
      "from eval_password, or is asked for (not echoed). If the server's certificate "
      "cannot be verified, its details are shown and /tls trust or /tls deny decides.",
      NULL, BC_COMPLETE_ACCOUNT, 0, 1, bc_cmd_connect},
+    {"correct", "TEXT", "Correct your last message in this tab",
+     "Replaces the last message you sent in the current chat, private chat or room "
+     "with TEXT (a last message correction, XEP-0308): the line shows the new text "
+     "marked \"(edited)\", and the recipients' clients that support corrections replace "
+     "it too (others show TEXT as a new message). Correcting again still replaces the "
+     "original. The local log keeps the original text, linked to its correction. "
+     "Needs a connection: corrections are not queued while offline.",
+     NULL, BC_COMPLETE_NONE, 1, -1, bc_cmd_correct},
     {"disconnect", "", "Close the connection cleanly",
      "Ends the XMPP stream and closes the connection. /connect connects again.",
      NULL, BC_COMPLETE_NONE, 0, 0, bc_cmd_disconnect},
+    {"editor", "[TEXT]", "Compose in your editor (Alt-e)",
+     "Opens $VISUAL (or $EDITOR, or vi) on a temporary file (mode 0600, in "
+     "$XDG_RUNTIME_DIR or /tmp) holding TEXT, or with Alt-e the input line as typed. "
+     "When the editor exits, its text is put in the input line, newlines and all: "
+     "Enter sends it. backchat stays connected while the editor runs: messages that "
+     "come in meanwhile are received and shown afterwards.",
+     NULL, BC_COMPLETE_NONE, 0, -1, bc_cmd_editor},
     {"export", "[JID] [--since DATE] [--until DATE] [--format text|jsonl|csv] FILE",
      "Write the local log (or one conversation's) to a file",
      "Writes the messages of conversation JID, or of all conversations, to FILE "
@@ -138,6 +183,17 @@ static const bc_cmd table[] = {
      "(/occupants), F12 the buddy list, and Tab in a room tab completes nicks (\"nick: \" "
      "at the start of a line; Tab again for the next).",
      NULL, BC_COMPLETE_COMMAND, 0, 1, bc_cmd_help},
+    {"hotlist", "", "Tabs with activity, most urgent first (Alt-a)",
+     "Lists the tabs with activity you have not seen, most urgent first: a mention or "
+     "priority announcement (red in the tab bar), a 1:1 or private message (green), a "
+     "room message (bold), joins and leaves (dim); at the same level, the one waiting "
+     "longest first. Each shows its unread count and how long it has been active; "
+     "chats whose last incoming message has no reply yet say for how long (also shown "
+     "in the tab bar, \"2:bob(1) 3m\", and the buddy list; in the warning colour after "
+     "[hotlist] reply_warn_minutes, default 5). Alt-a goes to the first tab of the "
+     "list; pressing it again goes on down the list. Alt-u (/scroll unread) goes to the "
+     "first unread line, under the \"new\" marker.",
+     NULL, BC_COMPLETE_NONE, 0, 0, bc_cmd_hotlist},
     {"info", "JID", "Everything known about a contact",
      "Shows the contact's name, status and how long they have had it, activity, "
      "subscription, groups, and each resource (device) with its status, priority, "
@@ -168,6 +224,16 @@ static const bc_cmd table[] = {
      "Sets NICK's role to none: they leave the room and may come back. Needs the "
      "moderator role.",
      NULL, BC_COMPLETE_NICK, 1, -1, bc_cmd_kick},
+    {"layout", "save NAME | load NAME | delete NAME | list", "Save and load pane layouts",
+     "/layout save NAME saves the panes as they are (their splits, sizes, what each shows "
+     "and which is focused) in $XDG_DATA_HOME/backchat/layouts; /layout load NAME brings "
+     "them back (refused if the terminal is too small for them), /layout delete NAME "
+     "forgets one, /layout list names them. NAME: up to 32 letters, digits, '.', '_', '-'.\n"
+     "The layout in use at exit is restored at the next start (a single pane is not "
+     "saved). Chats of a restored layout are opened again; a room pane shows its room "
+     "once it is joined or if it is bookmarked, and the console until then.",
+     (const char *const[]){"delete", "list", "load", "save", NULL}, BC_COMPLETE_LAYOUT, 0, 2,
+     bc_cmd_layout},
     {"leave", "[ROOM] [REASON]", "Leave the current room (or ROOM)",
      "Leaves the room; its tab stays open (with /close to close it) and its log stays. "
      "A bookmark with autojoin still joins it at the next connect.",
@@ -190,7 +256,7 @@ static const bc_cmd table[] = {
      "Asks the room for the new nick; a nick already taken is refused by the room, and "
      "the refusal is shown.",
      NULL, BC_COMPLETE_NONE, 1, 1, bc_cmd_nick},
-    {"notify", "[all|mentions|none [JID]] | quiet HH:MM-HH:MM|off",
+    {"notify", "[all|mentions|none [JID]] | quiet HH:MM-HH:MM|off | hold on|off",
      "What gives a desktop notification",
      "Desktop notifications (libnotify) come for a message in a 1:1 conversation not in "
      "view, a mention of your name, an attention request, a subscription request and a "
@@ -204,10 +270,13 @@ static const bc_cmd table[] = {
      "/notify quiet HH:MM-HH:MM sets quiet hours (they may cross midnight, e.g. "
      "22:00-07:30; config [notify] quiet); /notify quiet off ends them. During quiet "
      "hours and while your status is dnd only priority announcements notify.\n"
+     "/notify hold on holds every notification but priority announcements and mentions "
+     "(during a call); /notify hold off ends it.\n"
      "Without a notification service (or with [notify] desktop=false) backchat rings "
-     "the terminal bell instead ([notify] bell=false silences it). Notifications never "
+     "the terminal bell instead ([notify] bell=false silences it) and shows the unread "
+     "count in the terminal's window title. Notifications never "
      "make backchat wait: they are sent by a separate thread.",
-     (const char *const[]){"all", "mentions", "none", "quiet", NULL}, BC_COMPLETE_JID, 0, 2,
+     (const char *const[]){"all", "hold", "mentions", "none", "quiet", NULL}, BC_COMPLETE_JID, 0, 2,
      bc_cmd_notify},
     {"occupants", "[show|hide|toggle]", "The occupant list of room tabs (F11)",
      "In a room tab the panel on the right lists the occupants by role (moderators, "
@@ -217,6 +286,23 @@ static const bc_cmd table[] = {
      "other tabs).",
      (const char *const[]){"hide", "show", "toggle", NULL}, BC_COMPLETE_NONE, 0, 1,
      bc_cmd_occupants},
+    {"pane", "list | close | swap | resize +N|-N | next | prev | left | right | up | down",
+     "Work with split panes (Ctrl-W keys)",
+     "Split panes (/split) each show a conversation; the focused one (its header "
+     "highlighted) is where you type, what Alt-1..Alt-0 and /win change, what PgUp/PgDn "
+     "scroll and what the title bar describes. Each pane keeps its own scroll: a pane "
+     "that loses the focus stays where it was; unread counts clear only for the focused "
+     "pane's conversation.\n"
+     "/pane list lists the panes; /pane close closes the focused one (Ctrl-W c); /pane swap "
+     "exchanges its conversation with the next pane's, the focus following it (Ctrl-W x); "
+     "/pane resize +N or -N grows or shrinks it by N columns or rows (Ctrl-W + and -); "
+     "/pane next, prev, left, right, up, down move the focus (Ctrl-W w, W, and h, l, k, j "
+     "or the arrows).\n"
+     "Ctrl-W is the pane prefix key: Ctrl-W followed by any other key deletes the word "
+     "before the cursor as before, then types the key.",
+     (const char *const[]){"close", "down", "left", "list", "next", "prev", "resize", "right",
+                           "swap", "up", NULL},
+     BC_COMPLETE_NONE, 0, 2, bc_cmd_pane},
     {"quit", "", "Close the connection cleanly and exit",
      "Ends the XMPP stream (waiting briefly for the server to close it), writes "
      "the log and exits.",
@@ -254,11 +340,12 @@ static const bc_cmd table[] = {
      "/roster show|hide|toggle shows or hides the buddy list panel (also F12); "
      "/roster by group|status|none groups it; /roster offline show|hide; "
      "/roster width N sets its width (also Alt-[ and Alt-]). Alt-Up/Alt-Down select a "
-     "contact and Alt-Enter opens a chat with them.",
+     "contact and Alt-o opens a chat with them.",
      roster_subs, BC_COMPLETE_JID, 0, -1, bc_cmd_roster},
-    {"scroll", "up|down|top|bottom", "Scroll the conversation (PgUp/PgDn)",
+    {"scroll", "up|down|top|bottom|unread", "Scroll the conversation (PgUp/PgDn)",
      "Scrolls the current tab by a page; top goes to the first line of the "
-     "conversation, bottom back to the newest. In a chat, scrolling back goes on "
+     "conversation, bottom back to the newest, unread (Alt-u) to the first line that "
+     "came in while you were in another tab (under the \"new\" marker). In a chat, scrolling back goes on "
      "into the local log as far as it reaches, with no paging step; only a window of "
      "lines is kept in memory ([ui] scrollback).",
      scroll_subs, BC_COMPLETE_NONE, 1, 1, bc_cmd_scroll},
@@ -275,6 +362,14 @@ static const bc_cmd table[] = {
      "N days ago). Example: /search invoice* from:alice since:7d. Matching ignores case "
      "and accents. At most 200 results are listed.",
      NULL, BC_COMPLETE_NONE, 1, -1, bc_cmd_search},
+    {"split", "v|h", "Split the focused pane in two",
+     "/split v splits with a vertical divider: two panes side by side (Ctrl-W v); /split h "
+     "with a horizontal divider: one pane above the other (Ctrl-W s). The new pane (right or "
+     "below) shows the same conversation and takes the focus; switch its tab with "
+     "Alt-1..Alt-0 or /win. Up to 6 panes; a pane must keep 20 columns and 3 rows, so a "
+     "split that does not fit is refused (widen the terminal or hide the buddy list with "
+     "F12). /pane moves between them, /unsplit goes back to one, /layout saves them.",
+     (const char *const[]){"h", "v", NULL}, BC_COMPLETE_NONE, 0, 1, bc_cmd_split_pane},
     {"stats", "[--since DATE]", "Usage report from the local log",
      "Shows, in the current tab, the report of backchat stats: messages in and out, "
      "per day, the busiest conversations and hours, and for 1:1 conversations the "
@@ -302,6 +397,19 @@ static const bc_cmd table[] = {
      "answer their request (shown in the console when it arrives); /sub cancel JID "
      "stops following their presence; /sub pending lists open requests.",
      sub_subs, BC_COMPLETE_JID, 1, 2, bc_cmd_sub},
+    {"theme", "[list | load NAME | show]", "Colour themes",
+     "/theme list (or /theme alone) lists the themes found, * marking the one in use; "
+     "/theme load NAME switches to NAME at once and redraws everything (to keep it, set "
+     "theme = NAME in the [ui] group of the config file); /theme show lists every key of "
+     "the theme in use with its value.\n"
+     "Themes are files NAME.theme: your own in $XDG_CONFIG_HOME/backchat/themes override "
+     "the installed ones (default, light, high-contrast, solarized-dark, mono, 256). A "
+     "line a theme cannot use is reported with its file and line number and skipped. "
+     "Colours are names, 0-255 or #rrggbb (truecolor where the terminal has it, else "
+     "the nearest colour); NO_COLOR in the environment keeps only the attributes. "
+     "Nicks get a colour of their own (XEP-0392). See backchat-themes(5).",
+     (const char *const[]){"list", "load", "show", NULL}, BC_COMPLETE_NONE, 0, 2,
+     bc_cmd_theme},
     {"tls", "trust|deny|show|forget", "Decide about a server certificate",
      "When the server's certificate cannot be verified against the system's "
      "certificate authorities, backchat does not connect: it shows the "
@@ -320,8 +428,15 @@ static const bc_cmd table[] = {
      "/topic alone shows the subject of the current room; /topic TEXT sets it (the room "
      "may allow only moderators to).",
      NULL, BC_COMPLETE_NONE, 0, -1, bc_cmd_topic},
+    {"unbind", "KEY", "Remove a key binding",
+     "Undoes /bind KEY: the key does what it did before (a status preset, a built-in "
+     "action, or nothing) and the [keys] line of the config file goes.",
+     NULL, BC_COMPLETE_NONE, 1, 1, bc_cmd_unbind},
     {"unblock", "JID", "Unblock a contact",
      "Undoes /block JID.", NULL, BC_COMPLETE_JID, 1, 1, bc_cmd_block},
+    {"unsplit", "", "Back to one pane (Ctrl-W o)",
+     "Closes every pane but the focused one, which then takes the whole view.", NULL,
+     BC_COMPLETE_NONE, 0, 0, bc_cmd_unsplit},
     {"win", "N|next|prev", "Switch to tab N (Alt-1..Alt-0, Alt-Left/Right)",
      "Tab 1 is the console. next and prev move one tab right or left, wrapping.",
      NULL, BC_COMPLETE_WINDOW, 1, 1, bc_cmd_win},

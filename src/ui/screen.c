@@ -3,8 +3,11 @@
  * redrawn from the dirty bits once per loop turn. */
 #include "backchat/announce.h"
 #include "backchat/announce.h"
+#include "backchat/chatstate.h"
 #include "backchat/conv.h"
 #include "backchat/core.h"
+#include "backchat/hotlist.h"
+#include "backchat/layout.h"
 #include "backchat/loop.h"
 #include "backchat/muc.h"
 #include "backchat/muc.h"
@@ -26,10 +29,12 @@
 
 static void layout_free(void);
 static int line_rows(const bc_line *l);
-static WINDOW *title_w, *view_w, *status_w, *panel_w, *banner_w;
+static WINDOW *title_w, *status_w, *panel_w, *banner_w;
+static WINDOW *draw_w;  /* the pane being drawn */
 WINDOW *bc_input_w;
 static int rows_, cols_;
-static int view_cols_;  /* the view's width: cols_ less the panel */
+static int view_cols_;  /* width lines are laid out for: the focused pane's,
+                           or the one being drawn */
 static int panel_cols_; /* the panel's width with its separator, 0 if none */
 static bool panel_occ_; /* the panel shows a room's occupants, not the buddies */
 static int banner_h_;   /* 1 while the priority banner shows */
@@ -54,7 +59,6 @@ static void make_windows(void)
 {
     if (title_w) {
         delwin(title_w);
-        delwin(view_w);
         delwin(status_w);
         delwin(bc_input_w);
     }
@@ -74,44 +78,18 @@ static void make_windows(void)
     title_w = newwin(1, cols_, 0, 0);
     if (banner_h_)
         banner_w = newwin(1, cols_, 1, 0);
-    view_w = newwin(view_h, view_cols_, 1 + banner_h_, 0);
+    /* The panes share the view area; the panel stays on the right. */
+    bc_panes_place(1 + banner_h_, 0, view_h, view_cols_);
     if (panel_cols_)
         panel_w = newwin(view_h, panel_cols_, 1 + banner_h_, view_cols_);
     status_w = newwin(1, cols_, rows_ >= 3 ? rows_ - 2 : 0, 0);
     bc_input_w = newwin(1, cols_, rows_ - 1, 0);
     keypad(bc_input_w, TRUE);
     nodelay(bc_input_w, TRUE);
-    bc_conv_set_page(view_h);
 }
 
-static void init_colors(void)
-{
-    if (!has_colors())
-        return;
-    start_color();
-    use_default_colors();
-    init_pair(PAIR_BAR, COLOR_WHITE, COLOR_BLUE);
-    init_pair(PAIR_ERR, COLOR_RED, -1);
-    init_pair(PAIR_OUT, COLOR_CYAN, -1);
-    init_pair(PAIR_SYS, COLOR_YELLOW, -1);
-    init_pair(PAIR_TIME, COLOR_BLUE, -1);
-    init_pair(PAIR_UNREAD, COLOR_YELLOW, COLOR_BLUE);
-    init_pair(PAIR_NICK, COLOR_GREEN, -1);
-    init_pair(PAIR_WARN, COLOR_WHITE, COLOR_RED);
-    /* Presence: green online, bright green chat, yellow away, xa in a
-     * darker yellow (dim), red busy, grey offline. */
-    short grey = COLORS >= 16 ? 8 : COLOR_WHITE;
-    init_pair(PAIR_ONLINE, COLOR_GREEN, -1);
-    init_pair(PAIR_CHAT, COLORS >= 16 ? 10 : COLOR_GREEN, -1);
-    init_pair(PAIR_AWAY, COLOR_YELLOW, -1);
-    init_pair(PAIR_XA, COLOR_YELLOW, -1);
-    init_pair(PAIR_DND, COLOR_RED, -1);
-    init_pair(PAIR_OFFLINE, grey, -1);
-    init_pair(PAIR_HEAD, COLOR_CYAN, -1);
-    init_pair(PAIR_COUNT_UNREAD, COLOR_YELLOW, -1);
-    init_pair(PAIR_MENTION, COLOR_MAGENTA, -1);
-    init_pair(PAIR_BANG, COLOR_WHITE, COLOR_RED);
-}
+/* The pairs come from the theme ([ui] theme, /theme load): theme.c. */
+static void init_colors(void) { bc_ui_theme_init(); }
 
 bool bc_ui_utf8(void)
 {
@@ -172,7 +150,10 @@ void bc_ui_shutdown(void)
 {
     bc_conv_set_line_rows(NULL);
     bc_input_shutdown();
+    bc_ui_theme_shutdown();
+    bc_ui_title_free();
     layout_free();
+    bc_panes_shutdown();
     bc_panel_free();
     bc_board_free();
     if (panel_w)
@@ -182,10 +163,9 @@ void bc_ui_shutdown(void)
     panel_w = banner_w = NULL;
     if (title_w) {
         delwin(title_w);
-        delwin(view_w);
         delwin(status_w);
         delwin(bc_input_w);
-        title_w = view_w = status_w = bc_input_w = NULL;
+        title_w = status_w = bc_input_w = NULL;
     }
     endwin();
 }
@@ -338,6 +318,13 @@ static void draw_title(void)
                             status ? ": " : "", status ? status : "");
         g_free(act);
     }
+    char *typing = bc_chatstate_describe(c); /* "bob is typing…" (XEP-0085) */
+    if (typing) {
+        char *tt = g_strdup_printf("%s \xe2\x80\x94 %s", t, typing);
+        g_free(t);
+        g_free(typing);
+        t = tt;
+    }
     bc_ui_put_fit(title_w, t, cols_); /* cut with "…" */
     g_free(t);
     fill_bar(title_w);
@@ -347,7 +334,11 @@ static void draw_title(void)
 /* One tab: "3:team(12,2!)": 12 unread of which 2 name us; the
  * Announcements tab counts the priority ones not yet acknowledged
  * ("4:announcements(1!)"), whichever tab is focused. The "N!" part is in
- * the warning colour. */
+ * the warning colour. The tab's colour says its activity level (dim: joins
+ * and leaves; bold: messages; green: a 1:1 or private message; red: a
+ * mention or priority announcement), and a chat whose last incoming
+ * message waits for our reply says for how long ("2:bob(1) 3m"), in the
+ * warning colour after [hotlist] reply_warn_minutes. */
 static void draw_tab(const bc_conv *c, size_t i, bool current)
 {
     unsigned bang = c->mentions;
@@ -355,8 +346,18 @@ static void draw_tab(const bc_conv *c, size_t i, bool current)
         GPtrArray *u = bc_announce_unacked();
         bang = u ? u->len : 0;
     }
-    attr_t a = current ? A_BOLD | A_REVERSE : c->unread ? A_BOLD : A_NORMAL;
-    short pair = c->unread && !current ? PAIR_UNREAD : PAIR_BAR;
+    bc_activity lv = bc_hotlist_level(c);
+    attr_t a = current ? A_BOLD | A_REVERSE : A_NORMAL;
+    short pair = PAIR_BAR;
+    if (!current) {
+        switch (lv) {
+        case BC_ACT_LOW: a = A_DIM; break;
+        case BC_ACT_MESSAGE: pair = PAIR_UNREAD; a = A_BOLD; break;
+        case BC_ACT_PRIVATE: pair = PAIR_ONLINE; a = A_BOLD; break;
+        case BC_ACT_HIGHLIGHT: pair = PAIR_ERR; a = A_BOLD; break;
+        default: break;
+        }
+    }
     char *item = g_strdup_printf("%zu:%s", i + 1, c->title);
     wattron(status_w, COLOR_PAIR(pair) | a);
     put_clip(status_w, item, -1);
@@ -381,6 +382,16 @@ static void draw_tab(const bc_conv *c, size_t i, bool current)
     }
     wattroff(status_w, COLOR_PAIR(pair) | a);
     wattron(status_w, COLOR_PAIR(PAIR_BAR));
+    char *wait = bc_hotlist_wait_label(c);
+    if (wait) {
+        attr_t wa = bc_hotlist_wait_warn(c) ? COLOR_PAIR(PAIR_WARN) | A_BOLD : A_NORMAL;
+        put_clip(status_w, " ", -1);
+        wattron(status_w, wa);
+        put_clip(status_w, wait, -1);
+        wattroff(status_w, wa);
+        wattron(status_w, COLOR_PAIR(PAIR_BAR));
+        g_free(wait);
+    }
     put_clip(status_w, " ", -1);
 }
 
@@ -418,6 +429,23 @@ static void draw_status(void)
         g_free(desc);
     }
     put_clip(status_w, "] ", -1);
+    if (bc_callmode_active()) {
+        /* Call mode (/callmode): hard to miss. */
+        wattron(status_w, COLOR_PAIR(PAIR_WARN) | A_BOLD);
+        put_clip(status_w, "CALL", -1);
+        wattroff(status_w, COLOR_PAIR(PAIR_WARN) | A_BOLD);
+        wattron(status_w, COLOR_PAIR(PAIR_BAR));
+        put_clip(status_w, " ", -1);
+    }
+    const char *question = bc_input_question();
+    if (question) {
+        /* First, so that many tabs never push it out of sight. */
+        wattron(status_w, COLOR_PAIR(PAIR_WARN) | A_BOLD);
+        put_clip(status_w, question, -1);
+        wattroff(status_w, COLOR_PAIR(PAIR_WARN) | A_BOLD);
+        wattron(status_w, COLOR_PAIR(PAIR_BAR));
+        put_clip(status_w, " ", -1);
+    }
     size_t cur = bc_conv_current_index();
     for (size_t i = 0; i < bc_conv_count(); i++)
         draw_tab(bc_conv_nth(i), i, i == cur);
@@ -449,9 +477,13 @@ static void draw_status(void)
 /* A line's prefix ("12:34 bob: ") and its colour. */
 static char *line_prefix(const bc_line *l)
 {
-    char hhmm[8];
+    char hhmm[8] = "";
     time_t t = (time_t)l->ts;
-    strftime(hhmm, sizeof hhmm, "%H:%M", localtime(&t));
+    struct tm tm;
+    /* localtime_r: localtime() re-reads the zone file (a stat per call
+     * without TZ), and this runs for every line laid out. */
+    if (localtime_r(&t, &tm))
+        strftime(hhmm, sizeof hhmm, "%H:%M", &tm);
     if (l->from)
         return g_strdup_printf("%s %s: ", hhmm, l->from);
     return g_strdup_printf("%s ", hhmm);
@@ -505,24 +537,27 @@ static int draw_line(const bc_line *l, int y, int skip, int avail)
     layout_line(l);
     int used = 0;
     for (size_t r = (size_t)skip; r < lay.n && used < avail; r++, used++) {
-        wmove(view_w, y + used, 0);
+        wmove(draw_w, y + used, 0);
         if (r == 0) {
-            wattron(view_w, COLOR_PAIR(PAIR_TIME));
+            wattron(draw_w, COLOR_PAIR(PAIR_TIME));
             char *sp = strchr(lay.pre, ' ');
-            put_clip(view_w, lay.pre, sp ? sp - lay.pre + 1 : -1);
-            wattroff(view_w, COLOR_PAIR(PAIR_TIME));
+            put_clip(draw_w, lay.pre, sp ? sp - lay.pre + 1 : -1);
+            wattroff(draw_w, COLOR_PAIR(PAIR_TIME));
             if (sp && sp[1]) {
+                /* Others' nicks in their own consistent colour. */
                 short np = l->highlight ? PAIR_MENTION
-                           : l->kind == BC_LINE_OUT ? PAIR_OUT : PAIR_NICK;
+                           : l->kind == BC_LINE_OUT ? PAIR_OUT
+                           : l->kind == BC_LINE_IN ? bc_ui_nick_pair(l->from, PAIR_NICK)
+                                                   : PAIR_NICK;
                 /* A line that names us: its nick reversed, so it shows
                  * without colours too. */
                 attr_t na = COLOR_PAIR(np) | A_BOLD | (l->highlight ? A_REVERSE : 0);
-                wattron(view_w, na);
-                put_clip(view_w, sp + 1, -1);
-                wattroff(view_w, na);
+                wattron(draw_w, na);
+                put_clip(draw_w, sp + 1, -1);
+                wattroff(draw_w, na);
             }
         } else {
-            wmove(view_w, y + used, lay.indent);
+            wmove(draw_w, y + used, lay.indent);
         }
         short p = l->highlight ? PAIR_MENTION : line_pair(l);
         /* The line a search jumped to stands out, and so does one that
@@ -530,10 +565,10 @@ static int draw_line(const bc_line *l, int y, int skip, int avail)
         attr_t a = (p ? COLOR_PAIR(p) : 0) | (l->mark ? A_REVERSE : 0) |
                    (l->highlight ? A_BOLD : 0);
         if (a)
-            wattron(view_w, a);
-        put_clip(view_w, lay.text + lay.rows[r].start, (long)lay.rows[r].len);
+            wattron(draw_w, a);
+        put_clip(draw_w, lay.text + lay.rows[r].start, (long)lay.rows[r].len);
         if (a)
-            wattroff(view_w, a);
+            wattroff(draw_w, a);
     }
     return used;
 }
@@ -550,36 +585,40 @@ static int line_rows(const bc_line *l)
     return (int)lay.n;
 }
 
-static void draw_view(void)
+void bc_ui_set_text_cols(int cols) { view_cols_ = cols > 1 ? cols : 1; }
+
+void bc_ui_draw_conv(WINDOW *w, bc_conv *c, int *scroll)
 {
-    werase(view_w);
-    bc_conv *c = bc_conv_current();
+    werase(w);
     if (!c)
         return;
     if (c->type == BC_CONV_BOARD) {
-        bc_board_draw(view_w, c);
+        bc_board_draw(w, c);
         return;
     }
     if (c->type == BC_CONV_SEARCH) {
-        bc_search_draw(view_w, c);
+        bc_search_draw(w, c);
         return;
     }
-    int h, w;
-    getmaxyx(view_w, h, w);
-    (void)w;
+    int h, wd;
+    getmaxyx(w, h, wd);
+    /* Lines are laid out for this pane's width while it is drawn. */
+    int keep_cols = view_cols_;
+    view_cols_ = wd;
+    draw_w = w;
     /* Walk back from the newest line until the view (plus what is
      * scrolled past) is full. */
-    int need = h + c->scroll;
+    int need = h + *scroll;
     int total = 0;
     size_t first = c->len;
     while (first > 0 && total < need) {
         first--;
         total += line_rows(bc_conv_line(c, first));
     }
-    if (total < need && c->scroll > 0) {
+    if (total < need && *scroll > 0) {
         /* Scrolled past the oldest line: clamp. */
-        c->scroll = total > h ? total - h : 0;
-        need = h + c->scroll;
+        *scroll = total > h ? total - h : 0;
+        need = h + *scroll;
     }
     /* Rows of the first line that fall above the top of the view. */
     int skip = total > need ? total - need : 0;
@@ -589,6 +628,8 @@ static void draw_view(void)
         int s = i == first ? skip : 0;
         y += draw_line(l, y, s, h - y);
     }
+    view_cols_ = keep_cols;
+    draw_w = NULL;
 }
 
 /* A minute tick, armed only while something on screen counts minutes (a
@@ -609,7 +650,8 @@ static void arm_tick(void)
     bool board = c && c->type == BC_CONV_BOARD;
     const bc_own_status *own = bc_status_current();
     bool timed = own && own->until > 0 && bc_session_get()->state == BC_CONN_CONNECTED;
-    if (!board && !timed) {
+    unsigned wait_ms = bc_hotlist_tick_ms(); /* a reply-wait timer shown: 0 if none */
+    if (!board && !timed && !wait_ms) {
         if (tick_id)
             bc_timer_cancel(tick_id);
         tick_id = 0;
@@ -627,13 +669,24 @@ static void arm_tick(void)
                 ms = m;
         }
     }
+    if (wait_ms && wait_ms < ms)
+        ms = wait_ms;
     tick_id = bc_timer_add(ms, on_tick, NULL);
 }
 
 void bc_ui_redraw(void *unused)
 {
+    if (bc_input_editor_running())
+        return; /* the editor owns the terminal; the dirty bits wait */
+    /* The focused pane follows the current tab (Alt-N, /win). */
+    if (title_w && bc_panes_sync())
+        bc_dirty(BC_DIRTY_ALL);
     unsigned d = bc_dirty_take();
     if (!d || !title_w)
+        return;
+    /* A conversation out of focus changed: with one pane it is not on
+     * screen, and the tab bar has its own bit. */
+    if (d == BC_DIRTY_PANES && bc_layout_count(bc_workspace()) < 2)
         return;
     if (want_panel_cols(cols_) != panel_cols_ || want_occ() != panel_occ_ ||
         want_banner(rows_) != banner_h_) {
@@ -646,11 +699,9 @@ void bc_ui_redraw(void *unused)
     if (d & BC_DIRTY_CLEAR)
         clearok(curscr, TRUE);
     bc_conv *cur = bc_conv_current();
-    bool board = cur && cur->type == BC_CONV_BOARD;
     if (d & (BC_DIRTY_TITLE | BC_DIRTY_VIEW | BC_DIRTY_ROSTER))
         draw_title();
-    if ((d & BC_DIRTY_VIEW) || (board && (d & BC_DIRTY_ROSTER)))
-        draw_view();
+    bc_panes_draw(d);
     if (panel_w && panel_occ_) {
         /* Only when something changed: never per room message. */
         if (d & BC_DIRTY_ROSTER)
@@ -664,11 +715,12 @@ void bc_ui_redraw(void *unused)
     wnoutrefresh(title_w);
     if (banner_w)
         wnoutrefresh(banner_w);
-    wnoutrefresh(view_w);
+    bc_panes_refresh();
     if (panel_w)
         wnoutrefresh(panel_w);
     wnoutrefresh(status_w);
     bc_input_draw();
     wnoutrefresh(bc_input_w);
     doupdate();
+    bc_ui_title_update(); /* the unread count when notifications fall back */
 }

@@ -16,11 +16,42 @@ enum {
     PAIR_BANG,    /* the mention count in the tab bar */
 };
 
+/* theme.c: pairs come from the theme (backchat-themes(5)). A theme also
+ * gives each pair attributes (bold, reverse, ...), so COLOR_PAIR(n) in
+ * ui/ means the pair's colours and its attributes; with NO_COLOR only the
+ * attributes. */
+attr_t bc_theme_pair_attr(int pair);
+#undef COLOR_PAIR
+#define COLOR_PAIR(n) bc_theme_pair_attr(n)
+void bc_ui_theme_init(void);
+void bc_ui_theme_shutdown(void);
+/* The pair for a person's nick (XEP-0392 consistent colour), or
+ * `fallback` when nick colours are off or the pairs ran out. */
+short bc_ui_nick_pair(const char *nick, short fallback);
+bool bc_ui_colors_on(void);
+/* title.c: the window title (unread count) while notifications fall back
+ * to the bell; after doupdate(). */
+void bc_ui_title_update(void);
+void bc_ui_title_free(void);
+
 extern WINDOW *bc_input_w;
 
 void bc_input_init(void);
 void bc_input_shutdown(void);
 void bc_input_draw(void);
+/* input.c: stop and go back to reading the terminal (around an external
+ * editor), and replace the text of the input line. */
+void bc_input_suspend(void);
+void bc_input_resume(void);
+void bc_input_set_text(const char *text);
+/* editor.c: an external editor (/editor, Alt-e) owns the terminal: no
+ * drawing until it exits. */
+bool bc_input_editor_running(void);
+bool bc_editor_start(const char *text, GError **err);
+void bc_editor_init(void);
+void bc_editor_shutdown(void);
+/* input.c: a question for the status line ("Send 12 lines? ..."), or NULL. */
+const char *bc_input_question(void);
 void bc_ui_resize(void);
 
 /* screen.c: UTF-8 `s` (`len` bytes, < 0 up to NUL) clipped to the
@@ -67,6 +98,24 @@ void bc_occ_panel_draw(WINDOW *w, struct bc_room *r);
 /* banner.c: the priority announcement banner under the title bar. */
 bool bc_banner_wanted(void);
 void bc_banner_draw(WINDOW *w);
+
+/* screen.c: draws conversation `c` in window `w`, `*scroll` rows back
+ * from the bottom (clamped to what exists); lines are laid out for `w`'s
+ * width. bc_ui_set_text_cols: the width history paging lays lines out
+ * for (the focused pane's). */
+void bc_ui_draw_conv(WINDOW *w, bc_conv *c, int *scroll);
+void bc_ui_set_text_cols(int cols);
+
+/* panes.c: the split panes in the view area. */
+void bc_panes_place(int y, int x, int h, int w); /* the area they share */
+bool bc_panes_sync(void);        /* the focused pane follows the current tab */
+void bc_panes_draw(unsigned dirty);
+void bc_panes_refresh(void);     /* wnoutrefresh of what was drawn */
+void bc_panes_shutdown(void);    /* saves the layout for the next start */
+/* Ctrl-W prefix keys; true when the key was taken. `code`: an ncurses
+ * key code (arrows), else a character. */
+bool bc_panes_key(int key, bool code);
+void bc_panes_whisper_key(void); /* Alt-w in call mode */
 
 /* search.c: a BC_CONV_SEARCH tab in the view area. */
 void bc_search_draw(WINDOW *w, bc_conv *c);
