@@ -17,6 +17,13 @@ char *bc_config_string(const char *group, const char *key, const char *def);
 
 /* All group names in the config file (g_strfreev). */
 char **bc_config_groups(void);
+/* The keys of `group`, in file order (g_strfreev; empty if none). */
+char **bc_config_keys(const char *group);
+/* Sets `key` in `group` to `value` (NULL removes it), in memory and in
+ * the file last loaded, which is rewritten atomically (a new file renamed
+ * over it) keeping the user's comments. False with `err` if the file
+ * cannot be written (memory is unchanged then). */
+bool bc_config_write(const char *group, const char *key, const char *value, GError **err);
 
 /* Loads an INI file into `kf`. On a syntax error the message reads
  * "PATH, line N: ..." so the user knows where to look. A missing file

@@ -56,6 +56,8 @@ typedef struct bc_line {
     bool highlight;    /* names us (a mention in a room), or a priority
                           announcement: drawn to stand out */
     bc_send_state send;/* BC_LINE_OUT: pending, delivered, failed */
+    bool read_marker;  /* the "new" line above the first unread one
+                          (hotlist.h); never logged */
 } bc_line;
 
 struct bc_search_view;
@@ -89,6 +91,13 @@ typedef struct bc_conv {
     int find_pos;      /* index in find_ids of the match shown, -1: none */
     /* BC_CONV_SEARCH: the results (search.h). */
     struct bc_search_view *search;
+    /* Activity while not shown (hotlist.h). */
+    bool hot_low;      /* joins, leaves, presence lines since last read */
+    bool hot_visited;  /* has been the current tab */
+    bool hot_marked;   /* the read marker was placed since it was left */
+    int64_t hot_since; /* unix time the activity began; 0: none */
+    int64_t wait_since;/* chats: unix time of the oldest incoming message
+                          not answered yet; 0: none */
 } bc_conv;
 
 /* Dirty bits the UI reads once per loop turn. */
@@ -99,6 +108,8 @@ enum {
     BC_DIRTY_INPUT = 1 << 3,  /* input line */
     BC_DIRTY_CLEAR = 1 << 4,  /* repaint the whole terminal (Ctrl-L) */
     BC_DIRTY_ROSTER = 1 << 5, /* buddy list panel, and a board in view */
+    BC_DIRTY_PANES = 1 << 6,  /* lines of a conversation not in focus: the
+                                 split panes showing it */
     BC_DIRTY_ALL = 0xff,
 };
 void bc_dirty(unsigned bits);

@@ -2,6 +2,7 @@
 /* Commands about tabs and the session: help, msg, win, close, scroll,
  * redraw, quit. */
 #include "backchat/conv.h"
+#include "backchat/hotlist.h"
 #include "backchat/jid.h"
 #include "backchat/muc.h"
 #include "backchat/session.h"
@@ -21,6 +22,10 @@ bool bc_cmd_help(const bc_args *a, GError **err)
             bc_info("  /%-11s %s", t[i].name, t[i].summary);
         bc_info("Keys: Alt-1..Alt-0 / Alt-Left/Right switch tabs, PgUp/PgDn scroll (on into "
                 "the log), Ctrl-L redraws, Tab completes, Ctrl-R finds in a chat (/find).");
+        bc_info("      Alt-a goes to the most urgent tab (/hotlist), Alt-u to the first unread "
+                "line, Alt-Enter starts a new line in the message, Alt-e edits it in "
+                "$EDITOR (/editor), Alt-o opens the contact selected in the buddy list; "
+                "/bind binds keys.");
         return true;
     }
     const char *name = a->argv[1][0] == '/' ? a->argv[1] + 1 : a->argv[1];
@@ -144,8 +149,10 @@ bool bc_cmd_scroll(const bc_args *a, GError **err)
         bc_conv_scroll(c, 1000000);
     else if (strcmp(how, "bottom") == 0)
         bc_conv_scroll(c, -1000000);
+    else if (strcmp(how, "unread") == 0)
+        return bc_hotlist_jump_unread(c, err);
     else {
-        g_set_error(err, BC_CMD_ERROR, 1, "scroll up, down, top or bottom");
+        g_set_error(err, BC_CMD_ERROR, 1, "scroll up, down, top, bottom or unread");
         return false;
     }
     return true;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 static GKeyFile *kf;
+static char *kf_path; /* where it was loaded from: bc_config_write() saves there */
 
 /* The first line that is neither blank, a comment, a [group] nor a
  * key=value: where GLib's parser stopped. 0 if none is found. */
@@ -49,6 +50,7 @@ bool bc_config_load(const char *path, GError **err)
 {
     bc_config_free();
     kf = g_key_file_new();
+    kf_path = g_strdup(path);
     GError *e = NULL;
     if (!bc_keyfile_load(kf, path, &e)) {
         bool missing = g_error_matches(e, G_FILE_ERROR, G_FILE_ERROR_NOENT);
@@ -66,6 +68,57 @@ bool bc_config_load(const char *path, GError **err)
 void bc_config_free(void)
 {
     g_clear_pointer(&kf, g_key_file_free);
+    g_clear_pointer(&kf_path, g_free);
+}
+
+char **bc_config_keys(const char *group)
+{
+    char **k = kf ? g_key_file_get_keys(kf, group, NULL, NULL) : NULL;
+    return k ? k : g_new0(char *, 1);
+}
+
+static void set_or_remove(GKeyFile *f, const char *group, const char *key, const char *value)
+{
+    if (value)
+        g_key_file_set_string(f, group, key, value);
+    else
+        g_key_file_remove_key(f, group, key, NULL);
+}
+
+bool bc_config_write(const char *group, const char *key, const char *value, GError **err)
+{
+    if (!kf || !kf_path) {
+        g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                    "no config file is in use, so the setting cannot be saved");
+        return false;
+    }
+    /* A fresh read with comments, so that saving keeps what the user wrote. */
+    GKeyFile *disk = g_key_file_new();
+    GError *e = NULL;
+    if (!g_key_file_load_from_file(disk, kf_path, G_KEY_FILE_KEEP_COMMENTS, &e)) {
+        if (!g_error_matches(e, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+            g_propagate_prefixed_error(err, e, "%s: ", kf_path);
+            g_key_file_free(disk);
+            return false;
+        }
+        g_clear_error(&e);
+        char *dir = g_path_get_dirname(kf_path);
+        g_mkdir_with_parents(dir, 0700);
+        g_free(dir);
+    }
+    set_or_remove(disk, group, key, value);
+    gsize len = 0;
+    char *data = g_key_file_to_data(disk, &len, NULL);
+    /* g_file_set_contents writes a temporary file and renames it. */
+    bool ok = g_file_set_contents(kf_path, data, (gssize)len, &e);
+    g_free(data);
+    g_key_file_free(disk);
+    if (!ok) {
+        g_propagate_prefixed_error(err, e, "cannot save the setting: ");
+        return false;
+    }
+    set_or_remove(kf, group, key, value);
+    return true;
 }
 
 char **bc_config_groups(void)

@@ -3,6 +3,7 @@
  * dirty bits the UI redraws from. */
 #include "backchat/conv.h"
 #include "backchat/history.h"
+#include "backchat/hotlist.h"
 #include "backchat/jid.h"
 #include "backchat/searchview.h"
 #include "conv_internal.h"
@@ -36,13 +37,33 @@ void bc_line_free(bc_line *l)
     g_free(l);
 }
 
+/* A line longer than this shows its start and says how much more the log
+ * holds: a 10 MB message must not make every redraw wrap 10 MB. */
+#define LINE_TEXT_MAX (12 * 1024) /* fits the 512 rows a line may wrap to */
+
+static char *line_text(const char *text)
+{
+    size_t len = text ? strlen(text) : 0;
+    if (len <= LINE_TEXT_MAX)
+        return g_strdup(text ? text : "");
+    const char *cut = text + LINE_TEXT_MAX;
+    while (cut > text && ((unsigned char)*cut & 0xC0) == 0x80)
+        cut--; /* not inside a UTF-8 sequence */
+    char *size = g_format_size(len);
+    char *out = g_strdup_printf("%.*s \xe2\x80\xa6 [cut here on screen: the message is %s; "
+                                "the log has all of it (/export)]",
+                                (int)(cut - text), text, size);
+    g_free(size);
+    return out;
+}
+
 bc_line *bc_line_new(int64_t ts, bc_line_kind kind, const char *from, const char *text)
 {
     bc_line *l = g_new0(bc_line, 1);
     l->ts = ts ? ts : (int64_t)time(NULL);
     l->kind = kind;
     l->from = g_strdup(from);
-    l->text = g_strdup(text ? text : "");
+    l->text = line_text(text);
     return l;
 }
 
@@ -173,8 +194,9 @@ bool bc_conv_select(size_t i)
 {
     if (!convs || i >= convs->len)
         return false;
-    current = i;
     bc_conv *c = convs->pdata[i];
+    bc_hotlist_focus(current < convs->len ? convs->pdata[current] : NULL, c);
+    current = i;
     c->unread = 0;
     c->mentions = 0;
     bc_dirty(BC_DIRTY_ALL);
@@ -391,13 +413,14 @@ bc_line *bc_conv_add(bc_conv *c, bc_line_kind kind, const char *from, const char
         if (c->scroll > 0 && below < c->scroll)
             c->scroll += bc_conv_line_rows(l);
     }
+    bc_hotlist_note(c, l); /* before the unread count: it sees the level before */
     bool is_current = c == bc_conv_current();
     if (!is_current && kind == BC_LINE_IN) {
         c->unread++;
         bc_dirty(BC_DIRTY_TABS | BC_DIRTY_ROSTER);
     }
-    if (is_current)
-        bc_dirty(BC_DIRTY_VIEW);
+    /* Not current: a split pane may show it. */
+    bc_dirty(is_current ? BC_DIRTY_VIEW : BC_DIRTY_PANES);
     return l;
 }
 
@@ -412,8 +435,7 @@ bool bc_conv_set_send_state(bc_conv *c, const char *sid, bc_send_state st)
             if (l->send == st || (l->send == BC_SEND_FAILED && st == BC_SEND_DELIVERED))
                 return true;
             l->send = st;
-            if (c == bc_conv_current())
-                bc_dirty(BC_DIRTY_VIEW);
+            bc_dirty(c == bc_conv_current() ? BC_DIRTY_VIEW : BC_DIRTY_PANES);
             return true;
         }
     }
@@ -425,8 +447,7 @@ void bc_conv_remove(bc_conv *c, size_t i)
     if (!c || i >= c->len)
         return;
     bc_line_free(bc_ring_take(c, i));
-    if (c == bc_conv_current())
-        bc_dirty(BC_DIRTY_VIEW);
+    bc_dirty(c == bc_conv_current() ? BC_DIRTY_VIEW : BC_DIRTY_PANES);
 }
 
 static bc_line_rows_fn line_rows_fn;

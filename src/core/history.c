@@ -728,10 +728,8 @@ void bc_history_written(const bc_store_row *row, uint64_t tag)
         return;
     bc_line *l = NULL;
     size_t at = 0;
-    int below = 0;
     for (size_t i = c->len; i > 0 && !l; i--) {
         bc_line *x = bc_ring_at(c, i - 1);
-        below += bc_conv_line_rows(x);
         if (x->tag == tag) {
             l = x;
             at = i - 1;
@@ -746,7 +744,12 @@ void bc_history_written(const bc_store_row *row, uint64_t tag)
             return;
         }
         /* A duplicate of a message the log has already (the server sent it
-         * again, or the archive brought it first): shown once. */
+         * again, or the archive brought it first): shown once.  Rows are
+         * laid out only here: for every stored row that would be a layout
+         * of each newer line. */
+        int below = 0;
+        for (size_t i = c->len; i > at; i--)
+            below += bc_conv_line_rows(bc_ring_at(c, i - 1));
         int r = bc_conv_line_rows(l);
         if (l->kind == BC_LINE_IN && c->unread > 0 && c != bc_conv_current()) {
             c->unread--;

@@ -2,8 +2,11 @@
 /* Keys: our bindings (tabs, scrolling, redraw) first, everything else to
  * GNU readline in callback mode, drawn inside the ncurses input line. */
 #include "backchat/announce.h"
+#include "backchat/chatstate.h"
 #include "backchat/cmd.h"
+#include "backchat/config.h"
 #include "backchat/conv.h"
+#include "backchat/hotlist.h"
 #include "backchat/loop.h"
 #include "backchat/muc.h"
 #include "backchat/occupants.h"
@@ -11,6 +14,7 @@
 #include "backchat/roster.h"
 #include "backchat/searchview.h"
 #include "backchat/session.h"
+#include "backchat/shortcuts.h"
 #include "backchat/status.h"
 #include "backchat/wrap.h"
 #include "ui_internal.h"
@@ -34,6 +38,29 @@ static size_t q_head, q_len;
 static FILE *devnull;
 static int key_alt_left, key_alt_right, key_alt_up, key_alt_down;
 
+/* Bracketed paste: the terminal wraps pasted text in these, which we
+ * teach ncurses as two keys of our own. */
+#define KEY_PASTE_BEGIN (KEY_MAX + 1)
+#define KEY_PASTE_END (KEY_MAX + 2)
+static GString *paste;     /* the text of a paste in progress, or NULL */
+static char *question;     /* "Send 12 lines? ..." for the status line */
+
+static void paste_mode(bool on)
+{
+    const char *seq = on ? "\033[?2004h" : "\033[?2004l";
+    ssize_t r = write(STDOUT_FILENO, seq, strlen(seq));
+    (void)r; /* a terminal that is gone needs no mode */
+}
+
+const char *bc_input_question(void) { return question; }
+
+static void set_question(char *q)
+{
+    g_free(question);
+    question = q;
+    bc_dirty(BC_DIRTY_TABS);
+}
+
 static void q_push(const char *bytes, size_t n)
 {
     for (size_t i = 0; i < n && q_len < sizeof queue; i++)
@@ -54,7 +81,12 @@ static int q_getc(FILE *f)
 static int q_available(void) { return q_len > 0; }
 static void noop_prep(int meta) { (void)meta; }
 static void noop_deprep(void) {}
-static void mark_input(void) { bc_dirty(BC_DIRTY_INPUT); }
+static void mark_input(void)
+{
+    bc_dirty(BC_DIRTY_INPUT);
+    /* A changed chat line is typing: "composing" (XEP-0085). */
+    bc_chatstate_typed(bc_conv_current(), rl_line_buffer);
+}
 
 static char *history_path;
 
@@ -77,6 +109,8 @@ static void on_line(char *line)
         rl_callback_handler_install("", on_line);
         return;
     }
+    if (question)
+        set_question(NULL); /* Enter answers "send these lines?" */
     if (bc_prompt_pending()) {
         bc_prompt_answer(line);
         memset(line, 0, strlen(line));
@@ -191,7 +225,7 @@ static void function_key(int n)
     bc_dirty(BC_DIRTY_TABS);
 }
 
-/* Alt-Enter: the chat with the contact selected in the buddy list. */
+/* Alt-o: the chat with the contact selected in the buddy list. */
 static void open_selected(void)
 {
     const char *jid = bc_roster_view_get()->selected;
@@ -259,6 +293,11 @@ static bool nick_complete(void)
     bc_conv *c = bc_conv_current();
     if (!c || c->type != BC_CONV_ROOM || bc_prompt_pending() || rl_line_buffer[0] == '/')
         return false;
+    int ws = rl_point;
+    while (ws > 0 && rl_line_buffer[ws - 1] != ' ' && rl_line_buffer[ws - 1] != '\t')
+        ws--;
+    if (rl_line_buffer[ws] == ':')
+        return false; /* ":name": a canned response, completed by the table */
     bc_room *r = bc_muc_room_of_conv(c->jid);
     if (!r)
         return false;
@@ -326,6 +365,85 @@ static void cancel_line(void)
     mark_input();
 }
 
+/* Alt-a: the most urgent tab; again, the next one. */
+static void hotlist_key(void)
+{
+    bc_conv *c = bc_hotlist_next();
+    if (c)
+        bc_conv_select(bc_conv_index(c));
+    else
+        bc_info("No activity in other tabs (/hotlist lists what waits for a reply).");
+}
+
+/* Alt-u: the first unread line. */
+static void unread_key(void)
+{
+    GError *err = NULL;
+    if (!bc_hotlist_jump_unread(bc_conv_current(), &err)) {
+        bc_info("Nothing to jump to: %s.", err->message);
+        g_error_free(err);
+    }
+}
+
+/* A key bound with /bind; true if it ran. */
+static bool bound_key(char mod, int k)
+{
+    if (bc_prompt_pending())
+        return false;
+    char name[8];
+    if (mod == 'F')
+        snprintf(name, sizeof name, "F%d", k);
+    else
+        snprintf(name, sizeof name, "%c-%c", mod, (char)k);
+    if (!bc_key_binding(name))
+        return false;
+    bc_key_run(name);
+    bc_dirty(BC_DIRTY_ALL);
+    return true;
+}
+
+/* The end of a paste: its text goes into the line as it is, newlines
+ * included (never sent by them); a long one asks before Enter sends. */
+static void paste_done(void)
+{
+    GString *p = paste;
+    paste = NULL;
+    while (p->len && p->str[p->len - 1] == '\n')
+        g_string_truncate(p, p->len - 1); /* the last line's newline: Enter sends */
+    if (bc_prompt_pending()) {
+        /* A pasted password: its first line, never a newline. */
+        char *nl = strchr(p->str, '\n');
+        if (nl)
+            g_string_truncate(p, (gsize)(nl - p->str));
+        rl_insert_text(p->str);
+    } else if (p->len) {
+        rl_insert_text(p->str);
+        int lines = 1;
+        for (const char *c = rl_line_buffer; *c; c++)
+            lines += *c == '\n';
+        int max = bc_config_int("input", "paste_confirm_lines", 5);
+        if (lines > max)
+            set_question(g_strdup_printf("Send %d lines? (Enter to send, Esc to edit)", lines));
+    }
+    g_string_free(p, TRUE);
+    mark_input();
+}
+
+/* A character of a paste: control characters other than newline and tab
+ * are dropped (they would run editing commands). */
+static void paste_char(wint_t wc)
+{
+    static bool after_cr;
+    bool crlf = wc == '\n' && after_cr; /* \r\n is one newline */
+    after_cr = wc == '\r';
+    if (crlf)
+        return;
+    if (wc == '\r' || wc == '\n')
+        g_string_append_c(paste, '\n');
+    else if ((wc >= 0x20 || wc == '\t') && wc != 0x7f && !(wc >= 0x80 && wc < 0xa0))
+        g_string_append_unichar(paste, (gunichar)wc);
+}
+
 /* A function key from ncurses: ours, or translated for readline. */
 static void handle_key(int key)
 {
@@ -333,6 +451,20 @@ static void handle_key(int key)
         bc_ui_resize();
         return;
     }
+    if (key == KEY_PASTE_BEGIN) {
+        if (!paste)
+            paste = g_string_new(NULL);
+        return;
+    }
+    if (key == KEY_PASTE_END) {
+        if (paste)
+            paste_done();
+        return;
+    }
+    if (paste)
+        return; /* a key sequence inside pasted text: not a command */
+    if (question)
+        set_question(NULL);
     if (key == KEY_PPAGE) {
         scroll_page(1);
         return;
@@ -359,7 +491,9 @@ static void handle_key(int key)
         return;
     }
     if (key >= KEY_F(1) && key <= KEY_F(12)) {
-        function_key(key - KEY_F(0));
+        /* A /bind of the key comes before its preset or panel toggle. */
+        if (!bound_key('F', key - KEY_F(0)))
+            function_key(key - KEY_F(0));
         return;
     }
     bc_conv *cur = bc_conv_current();
@@ -387,6 +521,24 @@ static void handle_key(int key)
 
 static void handle_char(wint_t wc, bool alt)
 {
+    if (paste) {
+        if (alt)
+            paste_char(27);
+        paste_char(wc);
+        return;
+    }
+    if (question) {
+        if (wc == '\r' || wc == '\n') {
+            feed("\r", 1); /* yes: send */
+            return;
+        }
+        set_question(NULL); /* any other key: back to editing */
+    }
+    if (alt && wc > ' ' && wc < 0x7f && bound_key('M', (int)wc))
+        return;
+    if (!alt && wc >= 1 && wc <= 26 && wc != 9 && wc != 10 && wc != 13 &&
+        bound_key('C', (int)wc + 'a' - 1))
+        return;
     if (alt) {
         if (wc >= '1' && wc <= '9') {
             switch_tab((size_t)(wc - '1'));
@@ -397,7 +549,30 @@ static void handle_char(wint_t wc, bool alt)
             return;
         }
         if (wc == '\r' || wc == '\n') {
+            /* A newline in the message; Enter sends it all. */
+            if (!bc_prompt_pending())
+                rl_insert_text("\n");
+            mark_input();
+            return;
+        }
+        if (wc == 'o') {
             open_selected();
+            return;
+        }
+        if (wc == 'a') {
+            hotlist_key();
+            return;
+        }
+        if (wc == 'u') {
+            unread_key();
+            return;
+        }
+        if (wc == 'e' && !bc_prompt_pending()) {
+            GError *err = NULL;
+            if (!bc_editor_start(rl_line_buffer ? rl_line_buffer : "", &err)) {
+                bc_error("%s", err->message);
+                g_error_free(err);
+            }
             return;
         }
         if (wc == '[' || wc == ']') {
@@ -406,6 +581,10 @@ static void handle_char(wint_t wc, bool alt)
         }
         if (wc == 'k') {
             ack_key();
+            return;
+        }
+        if (wc == 'w') { /* call mode: whisper to the back-channel (panes.c) */
+            bc_panes_whisper_key();
             return;
         }
         feed("\033", 1);
@@ -438,7 +617,7 @@ static void on_stdin(int fd, short revents, void *data)
     }
     /* Drain everything the terminal sent (a paste arrives at once). */
     bool typed = false;
-    for (int guard = 0; guard < 65536; guard++) {
+    for (int guard = 0; guard < 65536 && !bc_input_editor_running(); guard++) {
         wint_t wc;
         int r = wget_wch(bc_input_w, &wc);
         if (r == ERR)
@@ -449,6 +628,9 @@ static void on_stdin(int fd, short revents, void *data)
             typed = true;
             bc_status_user_active();
         }
+        /* Ctrl-W and the key after it: the split panes' keys (panes.c). */
+        if (!paste && !question && bc_panes_key((int)wc, r == KEY_CODE_YES))
+            continue;
         if (r == KEY_CODE_YES) {
             handle_key((int)wc);
             continue;
@@ -457,7 +639,11 @@ static void on_stdin(int fd, short revents, void *data)
             wint_t next;
             int r2 = wget_wch(bc_input_w, &next);
             if (r2 == ERR) {
-                if (bc_prompt_pending())
+                if (question)
+                    set_question(NULL); /* Esc: back to editing, nothing sent */
+                else if (paste)
+                    paste_char(27);
+                else if (bc_prompt_pending())
                     cancel_line();
                 else
                     feed("\033", 1);
@@ -477,7 +663,33 @@ static void on_stdin(int fd, short revents, void *data)
     mark_input();
 }
 
-static void on_winch(int signo, void *data) { bc_ui_resize(); }
+/* The external editor (editor.c) stops reading the terminal while it
+ * runs, and puts its text in the line when done. */
+void bc_input_suspend(void)
+{
+    paste_mode(false);
+    bc_loop_unwatch(STDIN_FILENO);
+}
+
+void bc_input_resume(void)
+{
+    paste_mode(true);
+    bc_loop_watch(STDIN_FILENO, POLLIN, on_stdin, NULL);
+    bc_dirty(BC_DIRTY_ALL | BC_DIRTY_CLEAR);
+}
+
+void bc_input_set_text(const char *text)
+{
+    rl_replace_line(text, 0);
+    rl_point = rl_end;
+    mark_input();
+}
+
+static void on_winch(int signo, void *data)
+{
+    if (!bc_input_editor_running())
+        bc_ui_resize();
+}
 
 void bc_input_init(void)
 {
@@ -511,12 +723,24 @@ void bc_input_init(void)
     key_alt_up = k > 0 ? k : 0;
     k = key_defined("\033[1;3B");
     key_alt_down = k > 0 ? k : 0;
+    define_key("\033[200~", KEY_PASTE_BEGIN);
+    define_key("\033[201~", KEY_PASTE_END);
+    paste_mode(true);
     bc_loop_watch(STDIN_FILENO, POLLIN, on_stdin, NULL);
     bc_loop_on_signal(SIGWINCH, on_winch, NULL);
+    bc_editor_init();
+    bc_keys_load();
 }
 
 void bc_input_shutdown(void)
 {
+    paste_mode(false);
+    bc_editor_shutdown();
+    bc_keys_free();
+    if (paste)
+        g_string_free(paste, TRUE);
+    paste = NULL;
+    set_question(NULL);
     rl_callback_handler_remove();
     bc_loop_unwatch(STDIN_FILENO);
     g_strfreev(cands);
@@ -561,9 +785,24 @@ void bc_input_draw(void)
         wmove(bc_input_w, 0, pw + (n < room ? n : room));
         return;
     }
-    const char *buf = rl_line_buffer ? rl_line_buffer : "";
+    /* A newline of a message being composed shows as one "↵". */
+    const char *raw = rl_line_buffer ? rl_line_buffer : "";
+    const char *nl = bc_ui_utf8() ? "\xe2\x86\xb5" : "|";
+    GString *disp = g_string_new(NULL);
+    long point = 0;
+    for (int i = 0; raw[i]; i++) {
+        if (i == rl_point)
+            point = (long)disp->len;
+        if (raw[i] == '\n')
+            g_string_append(disp, nl);
+        else
+            g_string_append_c(disp, raw[i]);
+    }
+    if (rl_point >= (int)strlen(raw))
+        point = (long)disp->len;
+    const char *buf = disp->str;
     /* Scroll horizontally so the cursor stays visible. */
-    int cur_w = bc_str_width(buf, rl_point);
+    int cur_w = bc_str_width(buf, point);
     size_t from = 0;
     while (cur_w - bc_str_width(buf, (long)from) >= room && buf[from]) {
         from++;
@@ -573,4 +812,5 @@ void bc_input_draw(void)
     size_t fit = bc_str_fit(buf + from, room);
     waddnstr(bc_input_w, buf + from, (int)fit);
     wmove(bc_input_w, 0, pw + cur_w - bc_str_width(buf, (long)from));
+    g_string_free(disp, TRUE);
 }

@@ -10,6 +10,7 @@
  * is allocated per contact), and a redraw touches only the rows on
  * screen. */
 #include "backchat/conv.h"
+#include "backchat/hotlist.h"
 #include "backchat/roster.h"
 #include "backchat/wrap.h"
 #include "ui_internal.h"
@@ -364,6 +365,8 @@ static unsigned unread_signature(void)
             continue;
         h = (h ^ (unsigned)i) * 16777619u;
         h = (h ^ c->unread) * 16777619u;
+        /* The reply-wait minutes shown on the contact's row. */
+        h = (h ^ (unsigned)(bc_hotlist_wait_seconds(c) / 60 + 1)) * 16777619u;
     }
     return h;
 }
@@ -414,12 +417,15 @@ static void draw_contact(WINDOW *w, bc_contact *c, int width, bool selected)
     wattroff(w, bc_ui_show_attr(c->show));
     wattron(w, sel);
     waddch(w, ' ');
-    char num[24] = "";
+    char num[48] = "";
     bc_conv *conv = bc_conv_find(c->jid);
     if (conv && conv->type == BC_CONV_CHAT && conv->unread)
         snprintf(num, sizeof num, " (%u)", conv->unread);
+    /* How long their message has waited for our reply, on the right. */
+    char *wait = conv ? bc_hotlist_wait_label(conv) : NULL;
+    int ww = wait ? (int)strlen(wait) + 1 : 0;
     int nw = (int)strlen(num);
-    int room = width - 3 - nw;
+    int room = width - 3 - nw - ww;
     attr_t name_a = c->show == BC_SHOW_OFFLINE ? bc_ui_show_attr(BC_SHOW_OFFLINE) : A_NORMAL;
     if (conv && conv->unread)
         name_a |= A_BOLD;
@@ -433,6 +439,16 @@ static void draw_contact(WINDOW *w, bc_contact *c, int width, bool selected)
         wattroff(w, COLOR_PAIR(PAIR_COUNT_UNREAD) | A_BOLD);
         wattron(w, sel);
     }
+    if (wait && getmaxx(w) - ww + 1 > getcurx(w)) {
+        if (selected)
+            pad_row(w);
+        attr_t wa = bc_hotlist_wait_warn(conv) ? COLOR_PAIR(PAIR_WARN) | A_BOLD : A_NORMAL;
+        wattron(w, wa);
+        mvwaddstr(w, getcury(w), getmaxx(w) - ww + 1, wait);
+        wattroff(w, wa);
+        wattron(w, sel);
+    }
+    g_free(wait);
     if (selected)
         pad_row(w);
     wattroff(w, A_REVERSE);

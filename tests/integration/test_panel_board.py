@@ -207,7 +207,7 @@ def test_panel_keys(team, home, app):
                  timeout=5, region="view")
 
     # Alt-Down selects the first contact, then the next; Alt-Up goes back;
-    # Alt-Enter opens the chat.
+    # Alt-o opens the chat.
     app.send_keys("M-Down")
     app.wait_for(panel_has(r"^%s%s Bob" % (SELECTED, GLYPH["online"])), timeout=5,
                  region="view")
@@ -218,16 +218,18 @@ def test_panel_keys(team, home, app):
     app.send_keys("M-Up", "M-Down")
     app.wait_for(panel_has(r"^%s%s Carol" % (SELECTED, GLYPH["online"])), timeout=5,
                  region="view")
-    app.send_keys("M-Enter")
+    app.send_keys("M-o")
     app.wait_for(re.compile(r"(?<![\w:])2:carol\b"), timeout=5, region="status")
     app.wait_for("carol@localhost", timeout=5, region="title")
     app.type_line("hello from the panel")
     carol.wait_for_message("hello from the panel", sender="alice@localhost", timeout=10)
 
-    # An unread count shows beside the contact.
+    # An unread count shows beside the contact, and on the right how long
+    # the first message has waited for a reply.
     bob.send("alice@localhost", "one")
     bob.send("alice@localhost", "two")
-    app.wait_for(panel_has(r"^ %s Bob \(2\)$" % GLYPH["online"]), timeout=10, region="view")
+    app.wait_for(panel_has(r"^ %s Bob \(2\) +0m$" % GLYPH["online"]), timeout=10,
+                 region="view")
 
     # A preset key: F3 is Busy; the status line and a peer see it.
     app.send_keys("F3")

@@ -391,7 +391,8 @@ static void test_complete_arguments(void **state)
     expect_complete("/help ms", 6, (const char *const[]){"msg", NULL});
     expect_complete("/help a", 6, (const char *const[]){"account", "ack", "affiliation", "announce", "attention", NULL});
     expect_complete("/tls t", 5, (const char *const[]){"trust", NULL});
-    expect_complete("/scroll ", 8, (const char *const[]){"bottom", "down", "top", "up", NULL});
+    expect_complete("/scroll ", 8,
+                    (const char *const[]){"bottom", "down", "top", "unread", "up", NULL});
     /* Commands that take no arguments complete nothing. */
     expect_complete("/quit ", 6, (const char *const[]){NULL});
     /* Only the first argument completes. */
