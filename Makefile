@@ -16,7 +16,7 @@ WARN      := -std=c17 -Wall -Wextra -Wformat=2 -Werror -Wno-unused-parameter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS  += -Iinclude -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 \
-             -DBC_VERSION='"$(VERSION)"'
+             -DBC_VERSION='"$(VERSION)"' -DBC_DATADIR='"$(DATADIR)"'
 DEPFLAGS   = -MMD -MP
 # Hardening for the program and the plain test build (the ASan tree has
 # its own checks): fortified libc calls, stack protector, PIE, full RELRO.
@@ -64,9 +64,12 @@ DEB_ALL   := $(DEB_BUILD) $(DEB_TEST)
 
 MANCMDS   := $(B)/tools/mancmds
 MANPAGE   := $(B)/backchat.1
+# Section 5: the config file and the theme format (no generated part).
+MAN5      := $(B)/backchat.conf.5 $(B)/backchat-themes.5
+THEMES    := $(sort $(wildcard themes/*.theme))
 
-all: backchat $(MANPAGE)
-man: $(MANPAGE)
+all: backchat $(MANPAGE) $(MAN5)
+man: $(MANPAGE) $(MAN5)
 
 backchat: $(B)/libbackchat.a $(B)/obj/src/main.o
 	@echo "  LD      $@"
@@ -94,6 +97,11 @@ $(MANPAGE): man/backchat.1.in tools/genman.sh $(MANCMDS) Makefile
 	@echo "  GEN     $@"
 	@tools/genman.sh $(MANCMDS) $(VERSION) < man/backchat.1.in > $@.tmp || { rm -f $@.tmp; exit 1; }
 	@mv $@.tmp $@
+
+$(B)/%.5: man/%.5.in Makefile
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	@sed 's/@VERSION@/$(VERSION)/g' $< > $@.tmp && mv $@.tmp $@
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -148,10 +156,10 @@ check-fuzz: $(FUZZ_BINS)
 # the same under ASan+UBSan, each fuzz target briefly, and the integration
 # tests against a private Prosody; one summary line for the whole run.
 check: deps
-	$(MAKE) --no-print-directory backchat $(MANPAGE) $(UNIT_BINS) $(ASAN_BINS) $(FUZZ_BINS)
+	$(MAKE) --no-print-directory backchat $(MANPAGE) $(MAN5) $(UNIT_BINS) $(ASAN_BINS) $(FUZZ_BINS)
 	@tests/run.sh $(UNIT_BINS) -- $(ASAN_BINS) --fuzz-seconds=$(FUZZ_CHECK_SECONDS) $(FUZZ_BINS)
 
-check-man: $(MANPAGE)
+check-man: $(MANPAGE) $(MAN5)
 	@tests/run.sh -- --man-only
 
 check-unit: $(UNIT_BINS)
@@ -180,15 +188,21 @@ deps:
 	fi
 
 bench: backchat
-	@tests/bench/run.sh
+	@RUNS=$${RUNS:-3} tests/bench/run.sh
 
-install: backchat $(MANPAGE)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+install: backchat $(MANPAGE) $(MAN5)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(DATADIR)/themes
 	install -m 0755 backchat $(DESTDIR)$(BINDIR)/backchat
 	install -m 0644 $(MANPAGE) $(DESTDIR)$(MANDIR)/man1/backchat.1
+	install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 $(THEMES) $(DESTDIR)$(DATADIR)/themes/
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/backchat $(DESTDIR)$(MANDIR)/man1/backchat.1
+	rm -f $(DESTDIR)$(BINDIR)/backchat $(DESTDIR)$(MANDIR)/man1/backchat.1 \
+	    $(DESTDIR)$(MANDIR)/man5/backchat.conf.5 $(DESTDIR)$(MANDIR)/man5/backchat-themes.5
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/,$(THEMES))
+	-rmdir $(DESTDIR)$(DATADIR)/themes $(DESTDIR)$(DATADIR) 2>/dev/null
 
 clean:
 	rm -rf $(B) backchat

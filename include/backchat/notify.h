@@ -53,6 +53,19 @@ void bc_notify_message(const char *conv, const char *from, const char *text);
 void bc_notify_event(bc_notify_kind kind, const char *conv, const char *summary,
                      const char *body, bc_notify_urgency urgency);
 
+/* Holds every notification but priority announcements and mentions (a
+ * call, a meeting): the held ones are counted as suppressed, not queued
+ * for later. */
+void bc_notify_hold(bool on);
+bool bc_notify_held(void);
+
+/* The terminal window title while notifications fall back to the bell
+ * (no notification service, or [notify] desktop=false): "backchat" or
+ * "backchat (N)" with N unread messages; NULL while desktop notifications
+ * work (the title is left alone). Static storage; the UI polls it when it
+ * redraws and writes it when it changes. */
+const char *bc_notify_title(void);
+
 /* ---- settings (/notify) -------------------------------------------------- */
 
 /* conv NULL: the default for conversations without their own level. */
@@ -114,6 +127,7 @@ typedef struct bc_notify_stats {
     uint64_t attempts;    /* backend calls that failed */
     uint64_t fallback;    /* went to the bell (or nowhere) instead */
     uint64_t suppressed;  /* the policy said no */
+    uint64_t held;        /* held by bc_notify_hold (counted in suppressed too) */
     bool available;       /* the desktop backend works (or is untried) */
     int64_t retry_at_ms;  /* after a failure: when it is tried again */
 } bc_notify_stats;

@@ -72,9 +72,22 @@ bool bc_cmd_notify(const bc_args *a, GError **err)
                 f / 60, f % 60, t / 60, t % 60);
         return true;
     }
+    if (g_ascii_strcasecmp(w, "hold") == 0) {
+        const char *v = a->argc > 2 ? a->argv[2] : "";
+        bool on = g_ascii_strcasecmp(v, "on") == 0;
+        if (!on && g_ascii_strcasecmp(v, "off") != 0) {
+            g_set_error(err, BC_CMD_ERROR, 1, "/notify hold on or /notify hold off");
+            return false;
+        }
+        bc_notify_hold(on);
+        bc_info(on ? "Notifications held: only priority announcements and mentions come "
+                     "through (/notify hold off ends it)."
+                   : "Notifications no longer held.");
+        return true;
+    }
     bc_notify_level level;
     if (!bc_notify_level_parse(w, &level)) {
-        g_set_error(err, BC_CMD_ERROR, 1, "/notify takes all, mentions, none or quiet, "
+        g_set_error(err, BC_CMD_ERROR, 1, "/notify takes all, mentions, none, quiet or hold, "
                     "not \"%s\"", w);
         return false;
     }

@@ -55,6 +55,8 @@ static void *backend_data;
 /* Loop thread only. */
 static int report_pipe[2] = {-1, -1};
 static bool watched, told_down, exit_hook;
+static bool holding;               /* bc_notify_hold: a call or a meeting */
+static bool fell_back;             /* the bell was used: the title shows unread */
 
 /* ---- item ------------------------------------------------------------------- */
 
@@ -223,6 +225,7 @@ static void ensure_worker(void)
 
 static void bell(void)
 {
+    fell_back = true;
     if (bc_config_bool("notify", "bell", true) && isatty(STDOUT_FILENO)) {
         ssize_t r = write(STDOUT_FILENO, "\a", 1);
         (void)r;
@@ -323,6 +326,13 @@ void bc_notify_event(bc_notify_kind kind, const char *conv, const char *summary,
 {
     if (kind == BC_NOTIFY_PRIORITY)
         urgency = BC_URGENCY_CRITICAL;
+    if (holding && kind != BC_NOTIFY_PRIORITY && kind != BC_NOTIFY_MENTION) {
+        g_mutex_lock(&mu);
+        stats.suppressed++;
+        stats.held++;
+        g_mutex_unlock(&mu);
+        return;
+    }
     if (bc_notify_decide(kind, conv, minute_now(), dnd_now()) != BC_NOTIFY_SHOW) {
         g_mutex_lock(&mu);
         stats.suppressed++;
@@ -357,8 +367,9 @@ void bc_notify_dispatch(void)
         bell();
     if (down && !told_down) {
         told_down = true;
-        bc_console("Desktop notifications are not available (%s); backchat %s and tries "
-                   "again in %d s. See /notify.", why ? why : "no notification service",
+        bc_console("Desktop notifications are not available (%s); backchat %s, shows "
+                   "the unread count in the window title and tries again in %d s. "
+                   "See /notify.", why ? why : "no notification service",
                    bc_config_bool("notify", "bell", true) ? "rings the terminal bell instead"
                                                           : "stays silent ([notify] bell=false)",
                    retry_ms / 1000);
@@ -368,6 +379,31 @@ void bc_notify_dispatch(void)
         bc_console("Desktop notifications work again.");
     }
     g_free(why);
+}
+
+/* ---- hold and the title ------------------------------------------------------ */
+
+void bc_notify_hold(bool on) { holding = on; }
+bool bc_notify_held(void) { return holding; }
+
+const char *bc_notify_title(void)
+{
+    static char title[48];
+    g_mutex_lock(&mu);
+    bool down = !available;
+    g_mutex_unlock(&mu);
+    /* Only once the bell stood in: a working desktop, or nothing to tell
+     * yet, leaves the user's title alone. */
+    if (!fell_back || (!down && bc_config_bool("notify", "desktop", true)))
+        return NULL;
+    unsigned long unread = 0;
+    for (size_t i = 0; i < bc_conv_count(); i++)
+        unread += bc_conv_nth(i)->unread;
+    if (unread)
+        g_snprintf(title, sizeof title, "backchat (%lu)", unread);
+    else
+        g_strlcpy(title, "backchat", sizeof title);
+    return title;
 }
 
 /* ---- control ---------------------------------------------------------------- */

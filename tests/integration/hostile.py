@@ -172,6 +172,9 @@ class PtyCapture:
     def check(self, min_bytes=1000):
         data = self.data()
         assert len(data) >= min_bytes, "pipe-pane captured only %d bytes" % len(data)
+        # backchat's own window title (fixed text: the unread count while
+        # notifications fall back to the bell) is the one OSC it may write.
+        data = re.sub(rb"\x1b\]0;backchat(?: \(\d+\))?\x07", b"", data)
         found = []
         for seq, what in FORBIDDEN:
             i = data.find(seq)

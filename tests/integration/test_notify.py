@@ -143,6 +143,79 @@ def test_notify_no_bus_stays_responsive(server, home, app, bob):
     assert time.monotonic() - t0 < 1.0
     screen = app.screen()
     assert screen.count("Desktop notifications are not available") == 1, screen
+    assert "rings the terminal bell instead, shows the unread count in the window title" \
+        in re.sub(r"\s+", " ", screen), screen
     app.send_keys("Enter")
     app.wait_for(re.compile(r"Desktop notifications: unavailable"), timeout=5, region="view")
+    # The fallback's other half: the unread count in the terminal's title
+    # (OSC 0, which tmux keeps as the pane title).
+    title = ""
+    end = time.monotonic() + 5
+    while time.monotonic() < end:
+        title = app.tmux("display", "-p", "-t", app.target, "#{pane_title}").strip()
+        if title == "backchat (30)":
+            break
+        time.sleep(0.05)
+    assert title == "backchat (30)", title
+    app.send_keys("M-2")
+    app.wait_for("burst 29", timeout=5, region="view")
+    end = time.monotonic() + 5
+    while time.monotonic() < end:
+        title = app.tmux("display", "-p", "-t", app.target, "#{pane_title}").strip()
+        if title == "backchat":
+            break
+        time.sleep(0.05)
+    assert title == "backchat", title
     app.assert_alive()
+
+
+def test_notify_mention_priority_and_hold(server, home, app, bob, peers):
+    """A mention in a room notifies with normal urgency, a priority
+    announcement with critical; with /notify hold on (a call) a 1:1
+    message does not notify but a priority announcement does."""
+    from test_announce import NS_ANN, add_user, raw_peer, set_roster
+    from test_muc import ROOM, _create_room, _join_backchat, _say
+
+    bus = NotifyBus()
+    try:
+        add_user(server, "dave")
+        set_roster(peers, {"dave@localhost": []})
+        home.write_account(server)
+        app.env["DBUS_SESSION_BUS_ADDRESS"] = bus.address
+        trust_and_connect(app, server)
+        carol = peers.connect("carol")
+        carol.nick = "carol"  # what _say expects the room to reflect
+        _create_room(carol, "carol")
+        _join_backchat(app)
+        app.send_keys("M-1")  # the console: the room is not in view
+        _say(carol, "alice: the build is red")
+        m = bus.wait(lambda r: r["body"] == "alice: the build is red", what="the mention")
+        assert m["urgency"] == 1 and m["summary"] == "carol in team", m
+
+        dave = raw_peer(server, peers, "dave")
+
+        def priority(text, n):
+            dave.send_raw("<message to='alice@localhost' type='chat' id='p%d'><body>%s"
+                          "</body><announce xmlns='%s' id='P%d' priority='high'/></message>"
+                          % (n, text, NS_ANN, n))
+        priority("Fire drill at 3", 1)
+        p = bus.wait(lambda r: r["body"] == "Fire drill at 3", what="the priority one")
+        assert p["urgency"] == 2, p
+
+        app.type_line("/notify hold on")
+        app.wait_for("Notifications held", timeout=5, region="view")
+        bob.send(ALICE, "held while on a call")
+        wait_db(home.log_db(), "SELECT 1 FROM messages WHERE body = ?",
+                ("held while on a call",), timeout=10)
+        priority("Fire drill now", 2)
+        p = bus.wait(lambda r: r["body"] == "Fire drill now", what="priority during hold")
+        assert p["urgency"] == 2, p
+        assert not [r for r in bus.records() if r["body"] == "held while on a call"], \
+            bus.records()
+        app.type_line("/notify hold off")
+        app.wait_for("no longer held", timeout=5, region="view")
+        bob.send(ALICE, "after the call")
+        bus.wait(lambda r: r["body"] == "after the call", what="a message after the hold")
+        app.assert_alive()
+    finally:
+        bus.stop()

@@ -316,9 +316,10 @@ class Tmux:
         self.tmux("send-keys", "-t", self.target, "Enter")
 
     # -- output -----------------------------------------------------------
-    def screen(self):
-        """The visible screen, one string, exactly `height` lines."""
-        out = self.tmux("capture-pane", "-p", "-t", self.target)
+    def screen(self, escapes=False):
+        """The visible screen, one string, exactly `height` lines; with
+        escapes=True the colours and attributes as SGR sequences too."""
+        out = self.tmux("capture-pane", "-p", *(["-e"] if escapes else []), "-t", self.target)
         lines = out.split("\n")
         if lines and lines[-1] == "":
             lines.pop()
