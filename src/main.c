@@ -2,6 +2,7 @@
 /* backchat: command line, start-up and shut-down around the event loop. */
 #include "backchat/account.h"
 #include "backchat/announce.h"
+#include "backchat/chatstate.h"
 #include "backchat/cli.h"
 #include "backchat/cmd.h"
 #include "backchat/config.h"
@@ -191,6 +192,7 @@ int main(int argc, char **argv)
     bc_announce_free();
     bc_muc_free();
     bc_roster_free();
+    bc_chatstate_free();
     bc_convs_free();
     bc_config_free();
     bc_paths_reset();

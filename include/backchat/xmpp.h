@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <glib.h>
 #include "backchat/account.h"
+#include "backchat/conv.h"
 
 #define BC_XMPP_ERROR g_quark_from_static_string("bc-xmpp-error")
 
@@ -58,6 +59,12 @@ bool bc_xmpp_muc_nick(const char *room, const char *nick, GError **err);
 bool bc_xmpp_muc_send(const char *room, const char *body, GError **err);
 /* A private message to occupant `occupant` (room@service/nick). */
 bool bc_xmpp_muc_private(const char *occupant, const char *body, GError **err);
+/* Last message correction (XEP-0308), xmpp/correct.c: sends `body` as the
+ * new text of our message with stanza id `replaces_id` in the tab of
+ * type `type` (a chat, a private chat or a room) with JID `jid`.
+ * A chat shows it at once, a room when it reflects it. Online only. */
+bool bc_xmpp_send_correction(bc_conv_type type, const char *jid, const char *replaces_id,
+                             const char *body, GError **err);
 bool bc_xmpp_muc_topic(const char *room, const char *subject, GError **err);
 /* XEP-0249 direct invitation to `jid` (with the room's password if any). */
 bool bc_xmpp_muc_invite(const char *room, const char *jid, const char *reason, GError **err);

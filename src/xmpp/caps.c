@@ -14,6 +14,7 @@ static const char *const features[] = {
     "http://jabber.org/protocol/activity",
     "http://jabber.org/protocol/activity+notify",
     "http://jabber.org/protocol/caps",
+    "http://jabber.org/protocol/chatstates",
     "http://jabber.org/protocol/disco#info",
     "http://jabber.org/protocol/muc",
     "jabber:iq:last",

@@ -78,6 +78,9 @@ char *bc_xmpp_child_text(xmpp_stanza_t *st, const char *name, const char *ns,
 char *bc_xmpp_attr(xmpp_stanza_t *el, const char *name, size_t max_chars);
 /* "condition" or "condition: text" from a stanza's <error/>; sanitized. */
 char *bc_xmpp_error_text(xmpp_stanza_t *stanza);
+/* The defined condition of a stanza's <error/> ("forbidden"), or "";
+ * not sanitized: for comparing only. */
+const char *bc_xmpp_error_condition(xmpp_stanza_t *stanza);
 /* Sets "not connected: type /connect first" and returns false when offline. */
 bool bc_xmpp_require_online(GError **err);
 /* Our bare JID (newly allocated), or NULL when not bound. */
@@ -211,5 +214,22 @@ void bc_xmpp_announce_init(void);
 /* If the error `msg` answers one of our announcement messages (its id is
  * a pending recipient's), marks that recipient failed and returns true. */
 bool bc_xmpp_announce_error(xmpp_stanza_t *msg);
+
+/* chatstate.c (XEP-0085) */
+/* Installs our state sender into core, and the markers below. */
+void bc_xmpp_chatstate_init(void);
+/* A chat message from `conv_jid` (bare, or a room occupant's full JID):
+ * its chat state, if any, goes to core. Outgoing copies are ignored. */
+void bc_xmpp_chatstate_message(xmpp_stanza_t *msg, const char *conv_jid, bool outgoing);
+/* Adds <active/> to an outgoing chat message to `to`, and notes it. */
+void bc_xmpp_chatstate_add(xmpp_stanza_t *msg, const char *to);
+
+/* markers.c (XEP-0333) */
+void bc_xmpp_markers_init(void);
+/* Notes an incoming markable chat message from `peer` (bare JID). */
+void bc_xmpp_markers_message(xmpp_stanza_t *msg, const char *peer, bool outgoing);
+/* A carbon of a message our other device sent to `peer`: a <displayed/>
+ * in it marks the chat read here. True if it was only that (no body). */
+bool bc_xmpp_markers_sent_carbon(xmpp_stanza_t *inner, const char *peer);
 
 #endif

@@ -86,6 +86,9 @@ char *bc_xmpp_replace_id(xmpp_stanza_t *stanza)
 static void deliver(xmpp_stanza_t *stanza, const char *peer, const char *from,
                     const char *type, bool outgoing)
 {
+    /* Typing (XEP-0085) and markable messages (XEP-0333), body or not. */
+    bc_xmpp_chatstate_message(stanza, peer, outgoing);
+    bc_xmpp_markers_message(stanza, peer, outgoing);
     xmpp_stanza_t *body_el = xmpp_stanza_get_child_by_name(stanza, "body");
     char *raw = body_el ? xmpp_stanza_get_text(body_el) : NULL;
     if (!raw || !*raw) { /* chat states, receipts...: not shown yet */
@@ -175,7 +178,8 @@ static bool on_carbon(xmpp_stanza_t *stanza)
         if (ito && (!ifrom || (fb && strcmp(fb, self) == 0)))
             peer = bc_jid_bare(ito);
         g_free(fb);
-        if (peer)
+        /* A read marker from our other device: read here too. */
+        if (peer && !bc_xmpp_markers_sent_carbon(inner, peer))
             deliver(inner, peer, ifrom ? ifrom : self, itype, true);
     } else if (ifrom) {
         peer = bc_jid_bare(ifrom);
@@ -350,6 +354,7 @@ void bc_xmpp_chat_stanza_send(const char *to, const char *body, const char *id)
     xmpp_stanza_t *req = bc_xmpp_el("request", "urn:xmpp:receipts");
     xmpp_stanza_add_child(msg, req);
     xmpp_stanza_release(req);
+    bc_xmpp_chatstate_add(msg, to); /* <active/> (XEP-0085 §5.1) */
     xmpp_send(bc_xconn, msg);
     xmpp_stanza_release(msg);
     bc_xmpp_ledger_sent(to, body, id);

@@ -123,6 +123,9 @@ static void private_message(xmpp_stanza_t *msg, const char *room, const char *ni
 {
     xmpp_stanza_t *body_el = xmpp_stanza_get_child_by_name(msg, "body");
     char *raw = body_el ? xmpp_stanza_get_text(body_el) : NULL;
+    char *occ = g_strdup_printf("%s/%s", room, nick); /* the chat's key */
+    bc_xmpp_chatstate_message(msg, occ, false);        /* typing (XEP-0085) */
+    g_free(occ);
     if (raw && *raw) {
         size_t len = strlen(raw);
         char *body = bc_sanitize(raw, (long)(len < MAX_BODY_BYTES ? len : MAX_BODY_BYTES));
@@ -321,6 +324,7 @@ bool bc_xmpp_muc_private(const char *occupant, const char *text, GError **err)
     xmpp_stanza_add_child(msg, x);
     xmpp_stanza_release(x);
     add_origin_id(msg, id);
+    bc_xmpp_chatstate_add(msg, to); /* <active/> (XEP-0085) */
     xmpp_send(bc_xconn, msg);
     xmpp_stanza_release(msg);
     bc_msg_event ev = {
