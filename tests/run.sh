@@ -83,11 +83,27 @@ if [ $integration = 1 ] || [ $integration = 3 ]; then
     else
         failed=$((failed + 1)); failures+=("man page commands"); echo "  man      not documented:${missing:- (no command list)}"
     fi
+    # Section 5: the config file and the theme format render cleanly, and
+    # every setting the program reads is in backchat.conf(5).
+    for m5 in build/backchat.conf.5 build/backchat-themes.5; do
+        if [ -f "$m5" ] && out=$(groff -man -Tutf8 -ww -z "$m5" 2>&1) && [ -z "$out" ]; then
+            passed=$((passed + 1)); echo "  man      $(basename "$m5") renders without warnings ok"
+        else
+            failed=$((failed + 1)); failures+=("$(basename "$m5")"); echo "  man      groff: ${out:-missing $m5}"
+        fi
+    done
+    if out=$(tools/check-conf-keys.sh src man/backchat.conf.5.in 2>&1); then
+        passed=$((passed + 1)); echo "  man      backchat.conf.5: $out ok"
+    else
+        failed=$((failed + 1)); failures+=("backchat.conf.5 settings"); echo "  man      $out"
+    fi
 fi
 
 if [ $integration = 1 ] || [ $integration = 2 ]; then
     echo "  integration (real Prosody on loopback, slixmpp peers, tmux):"
-    out=$(timeout 1200 /usr/bin/python3 tests/integration/run.py 2>&1)
+    # The whole integration run may take up to 20 minutes (it takes far
+    # less on 2 cores); each test has its own limit inside.
+    out=$(timeout 1260 /usr/bin/python3 tests/integration/run.py --budget 1200 2>&1)
     rc=$?
     printf '%s\n' "$out" | sed 's/^/    /'
     line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)

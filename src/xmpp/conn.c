@@ -409,7 +409,10 @@ static void on_reconnect_timer(void *data)
 /* The next attempt, after the next delay of the backoff. */
 static void schedule_reconnect(const char *why, bool first)
 {
-    reconnect_ms = reconnect_ms ? MIN(reconnect_ms * 2, RECONNECT_MAX_MS) : RECONNECT_FIRST_MS;
+    /* [connection] reconnect_max_seconds caps the wait (default 60). */
+    int max_s = bc_config_int("connection", "reconnect_max_seconds", RECONNECT_MAX_MS / 1000);
+    unsigned max_ms = (unsigned)CLAMP(max_s, 1, 3600) * 1000u;
+    reconnect_ms = reconnect_ms ? MIN(reconnect_ms * 2, max_ms) : MIN(RECONNECT_FIRST_MS, max_ms);
     unsigned delay = (unsigned)(reconnect_ms * g_random_double_range(0.75, 1.25));
     bc_session *s = bc_session_get();
     s->reconnect_at = bc_now_ms() + delay;
@@ -635,5 +638,6 @@ void bc_xmpp_attach_loop(void)
     bc_loop_add_prepare(on_prepare, NULL);
     bc_xmpp_presence_init();
     bc_xmpp_mam_init();
+    bc_xmpp_chatstate_init();
     bc_xmpp_announce_init();
 }
