@@ -133,6 +133,7 @@ static void wipe_pass(void)
 
 static void stop_reconnecting(void)
 {
+    bc_netwatch_stop();
     bc_timer_cancel(reconnect_timer);
     bc_timer_cancel(countdown_timer);
     reconnect_timer = countdown_timer = 0;
@@ -406,6 +407,17 @@ static void on_reconnect_timer(void *data)
     }
 }
 
+/* The network came back (netwatch.c): try now, not after the backoff. */
+static void on_network_change(void)
+{
+    if (!reconnect_timer || conn_active)
+        return;
+    bc_console("The network changed: reconnecting now.");
+    bc_timer_cancel(reconnect_timer);
+    reconnect_timer = 0;
+    on_reconnect_timer(NULL);
+}
+
 /* The next attempt, after the next delay of the backoff. */
 static void schedule_reconnect(const char *why, bool first)
 {
@@ -425,6 +437,7 @@ static void schedule_reconnect(const char *why, bool first)
         bc_console("Reconnecting failed: %s. Next try in %u s.", why, (delay + 999) / 1000);
     stop_reconnecting();
     reconnect_timer = bc_timer_add(delay, on_reconnect_timer, NULL);
+    bc_netwatch_start(on_network_change);
     countdown_timer = bc_timer_add(1000, on_countdown, NULL);
 }
 

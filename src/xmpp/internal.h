@@ -151,6 +151,11 @@ bool bc_xmpp_will_reconnect(void);
  * `id`, and a delivery receipt request (XEP-0184). */
 void bc_xmpp_chat_stanza_send(const char *to, const char *body, const char *id);
 
+/* netwatch.c: calls `cb` once when an address is added or a link comes up
+ * (Linux rtnetlink; elsewhere never), until stopped. */
+void bc_netwatch_start(void (*cb)(void));
+void bc_netwatch_stop(void);
+
 /* outbox.c: chat messages typed while reconnecting. */
 bool bc_xmpp_outbox_add(const char *to, const char *body, const char *id, GError **err);
 /* The stream is up: sends what waits, in order. */

@@ -9,7 +9,7 @@ import re
 import threading
 import time
 
-from harness import query_db, state_re, trust_and_connect, wait_db
+from harness import Skip, query_db, state_re, trust_and_connect, wait_db
 from proxy import Proxy
 
 RECONNECTING = re.compile(r"reconnecting in \d+ s")
@@ -329,6 +329,43 @@ def test_pending_then_sent_then_delivered(server, home, app, bob):
         time.sleep(0.5)
         got = [m.body for m in list(bob.messages) if m.body == "typed while away"]
         assert got == ["typed while away"], got
+        app.assert_alive()
+    finally:
+        proxy.close()
+
+
+def _ip(*args):
+    import subprocess
+    try:
+        return subprocess.run(["ip"] + list(args), capture_output=True, timeout=5).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def test_network_change_reconnects_at_once(server, home, app):
+    """While the backoff waits, an address coming up (the network is back)
+    makes backchat try at once instead of at the end of the wait."""
+    addr = "127.0.0.77/8"
+    if not _ip("addr", "add", addr, "dev", "lo"):
+        raise Skip("cannot add an address to lo here (needs CAP_NET_ADMIN)")
+    _ip("addr", "del", addr, "dev", "lo")
+    proxy = start_via_proxy(server, home, app)
+    try:
+        proxy.refuse(True)
+        proxy.cut()
+        # Let the backoff grow to a wait of several seconds.
+        app.wait_for(lambda s: s.count("Reconnecting failed") >= 2, timeout=15)
+        scr = app.wait_for(re.compile(r"reconnecting in ([4-9]|\d\d) s"), timeout=5,
+                           region="status")
+        proxy.refuse(False)
+        t0 = time.monotonic()
+        assert _ip("addr", "add", addr, "dev", "lo")
+        try:
+            app.wait_for("The network changed: reconnecting now.", timeout=3)
+            app.wait_status("connected", timeout=3)
+        finally:
+            _ip("addr", "del", addr, "dev", "lo")
+        assert time.monotonic() - t0 < 3.5, scr
         app.assert_alive()
     finally:
         proxy.close()
