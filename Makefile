@@ -113,6 +113,12 @@ $(B)/asan/%.o: %.c
 	@echo "  CC-ASAN $<"
 	@$(CC) $(WARN) -O1 -g $(ASAN_FLAGS) $(CPPFLAGS) $(PKG_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
+# The program under ASan+UBSan: make check runs the protocol-heavy
+# integration tests with it too.
+$(B)/backchat-asan: $(B)/libbackchat-asan.a $(B)/asan/src/main.o
+	@echo "  LD-ASAN $@"
+	@$(CC) -g $(ASAN_FLAGS) -o $@ $(B)/asan/src/main.o $(B)/libbackchat-asan.a $(PKG_LIBS)
+
 $(B)/libbackchat-asan.a: $(ASAN_OBJ)
 	@rm -f $@
 	@ar rcs $@ $^
@@ -156,8 +162,9 @@ check-fuzz: $(FUZZ_BINS)
 # the same under ASan+UBSan, each fuzz target briefly, and the integration
 # tests against a private Prosody; one summary line for the whole run.
 check: deps
-	$(MAKE) --no-print-directory backchat $(MANPAGE) $(MAN5) $(UNIT_BINS) $(ASAN_BINS) $(FUZZ_BINS)
-	@tests/run.sh $(UNIT_BINS) -- $(ASAN_BINS) --fuzz-seconds=$(FUZZ_CHECK_SECONDS) $(FUZZ_BINS)
+	$(MAKE) --no-print-directory backchat $(B)/backchat-asan $(MANPAGE) $(MAN5) $(UNIT_BINS) $(ASAN_BINS) $(FUZZ_BINS)
+	@tests/run.sh $(UNIT_BINS) -- $(ASAN_BINS) --fuzz-seconds=$(FUZZ_CHECK_SECONDS) $(FUZZ_BINS) \
+	    --asan-app=$(B)/backchat-asan
 
 check-man: $(MANPAGE) $(MAN5)
 	@tests/run.sh -- --man-only

@@ -5,10 +5,12 @@
 #   N passed, N failed[, N skipped]
 # Usage: tests/run.sh [UNIT_BIN...] -- [ASAN_BIN...] [--no-integration|--integration-only]
 #        [--fuzz-seconds=N FUZZ_BIN...]   (fuzz binaries: */fuzz/fuzz_*)
+#        [--asan-app=PATH]   (also run the protocol-heavy integration tests
+#                             with backchat built with ASan+UBSan)
 set -u
 cd "$(dirname "$0")/.."
 
-unit=() asan=() fuzz=() fuzz_secs=10 integration=1 seen_sep=0
+unit=() asan=() fuzz=() fuzz_secs=10 integration=1 seen_sep=0 asan_app=
 for a in "$@"; do
     case "$a" in
         --) seen_sep=1 ;;
@@ -16,6 +18,7 @@ for a in "$@"; do
         --integration-only) integration=2 ;;
         --man-only) integration=3 ;;
         --fuzz-seconds=*) fuzz_secs=${a#--fuzz-seconds=} ;;
+        --asan-app=*) asan_app=${a#--asan-app=} ;;
         */fuzz/fuzz_*) fuzz+=("$a") ;;
         *) if [ $seen_sep = 0 ]; then unit+=("$a"); else asan+=("$a"); fi ;;
     esac
@@ -116,6 +119,31 @@ if [ $integration = 1 ] || [ $integration = 2 ]; then
     else
         failed=$((failed + 1))
         failures+=("integration (runner exited $rc without a summary)")
+    fi
+fi
+
+# The tests that feed backchat the most remote input (hostile stanzas, rooms,
+# announcements, chat states, bookmarks) again, with the program built with
+# AddressSanitizer and UndefinedBehaviorSanitizer: a report on its stderr
+# fails the test (harness.py), leaks included.
+if [ -n "$asan_app" ] && { [ $integration = 1 ] || [ $integration = 2 ]; }; then
+    echo "  integration under ASan+UBSan ($asan_app):"
+    out=$(BACKCHAT="$PWD/$asan_app" ASAN_OPTIONS=detect_leaks=1 \
+          UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+          timeout 660 /usr/bin/python3 tests/integration/run.py --budget 600 \
+          -k test_hostile -k test_muc.py -k test_announce -k test_messaging \
+          -k test_chatstates -k test_bookmarks 2>&1)
+    rc=$?
+    printf '%s\n' "$out" | sed 's/^/    /'
+    line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
+    if [ -n "$line" ]; then
+        p=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
+        f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+        passed=$((passed + p)) failed=$((failed + f))
+        [ "$f" != 0 ] && failures+=("integration-asan")
+    else
+        failed=$((failed + 1))
+        failures+=("integration-asan (runner exited $rc without a summary)")
     fi
 fi
 

@@ -151,7 +151,9 @@ static bool on_carbon(xmpp_stanza_t *stanza)
     if (!from || !self || strcmp(from, self) != 0) {
         if (!carbon_forged_warned) {
             carbon_forged_warned = true;
-            char *who = from ? bc_sanitize_line(from, 256) : g_strdup("(nobody)");
+            /* At most 256 bytes of it: the length is a byte count, not a cap. */
+            char *who = from ? bc_sanitize_line(from, (long)strnlen(from, 256))
+                             : g_strdup("(nobody)");
             bc_console_err("Ignored a forged message copy (carbon) from %s: only our own "
                            "server sends those.", who);
             g_free(who);
