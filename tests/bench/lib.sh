@@ -5,9 +5,10 @@
 # it): the private Prosody, the clients' throw-away homes, the tmux panes
 # the clients run in, /proc sampling and the RESULTS.md section writer.
 #
-# The sourcing script sets NAME (for messages) before sourcing, and T (its
-# temporary directory) before calling bench_tmux_conf, start_client or
-# results_section.  Clients run in private tmux servers (tmux -L SOCKET),
+# The sourcing script sets NAME (for messages) before sourcing, then calls
+# bench_init TAG (its temporary directory T, the tmux config, cleanup on
+# exit of everything started here), or sets T and calls bench_tmux_conf
+# itself.  Clients run in private tmux servers (tmux -L SOCKET),
 # session "bench", one pane of COLS x ROWS (default 120x40).
 
 PY=${PY:-/usr/bin/python3}
@@ -16,6 +17,11 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 RESULTS=${BENCH_RESULTS:-$HERE/RESULTS.md}
 PROSODY_PY=$REPO/tests/integration/prosody.py
+
+BENCH_PIDS=() BENCH_SERVERS=()  # what bench_cleanup stops
+# The load when the benchmark started: other work on the machine distorts
+# timings, so every report states it.
+BENCH_LOAD=${BENCH_LOAD:-$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)}
 
 say() { printf '%s: %s\n' "$NAME" "$*"; }
 die() { printf '%s: error: %s\n' "$NAME" "$*" >&2; exit 1; }
@@ -52,6 +58,83 @@ kill_pid() {    # TERM, then KILL after 2 s
         sleep 0.1
     done
     kill -KILL "$pid" 2>/dev/null
+}
+
+# bench_init TAG: the temporary directory T (mode 700), the tmux config, and
+# the exit trap: bench_cleanup stops every client, tmux server and Prosody
+# started through this file (after the script's own bench_on_exit, if it
+# defines one) and removes T (kept with BENCH_KEEP=1).
+bench_init() {
+    T=$(mktemp -d "/tmp/bc-bench-$1.XXXXXX") || die "mktemp failed"
+    chmod 700 "$T"
+    trap bench_cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    trap 'exit 129' HUP
+    bench_tmux_conf
+}
+
+bench_cleanup() {
+    local p s
+    trap - EXIT INT TERM HUP
+    declare -F bench_on_exit >/dev/null && bench_on_exit
+    for p in "${BENCH_PIDS[@]}"; do kill_pid "$p"; done
+    for s in "${BENCH_SERVERS[@]}"; do stop_server "$s"; done
+    if [[ ${BENCH_KEEP:-0} == 1 ]]; then
+        say "kept $T"
+    else
+        rm -rf "$T"
+    fi
+}
+
+stop_client() { # the tmux server and client of the last start_client
+    kill_pid "$TMUX_SERVER_PID"
+    kill_pid "$CLIENT_PID"
+    TMUX_SERVER_PID="" CLIENT_PID=""
+}
+
+check_counts() { # check_counts VAR...: each a positive whole number
+    local v
+    for v in "$@"; do
+        [[ ${!v} =~ ^[0-9]+$ && ${!v} -gt 0 ]] || die "$v must be a positive whole number (got '${!v}')"
+    done
+}
+
+# proc_sample PID -> "voluntary involuntary cpu_ticks threads oncpu_ns rss_kib"
+# summed over the threads (oncpu_ns -1 when the kernel has no schedstat).
+proc_sample() {
+    local pid=$1 task f vol=0 inv=0 n=0 ns=0 k v rest rss=0
+    local -a fld
+    for task in /proc/"$pid"/task/*; do
+        [[ -r $task/status ]] || continue
+        n=$((n + 1))
+        while read -r k v rest; do
+            case $k in
+                voluntary_ctxt_switches:) vol=$((vol + v)) ;;
+                nonvoluntary_ctxt_switches:) inv=$((inv + v)) ;;
+            esac
+        done <"$task/status"
+        if ((ns >= 0)) && read -r v rest <"$task/schedstat" 2>/dev/null; then
+            ns=$((ns + v))
+        else
+            ns=-1
+        fi
+    done
+    while read -r k v rest; do [[ $k == VmRSS: ]] && rss=$v; done <"/proc/$pid/status"
+    f=$(<"/proc/$pid/stat") || return 1
+    read -ra fld <<<"${f##*) }"      # fld[0] is field 3 (state)
+    echo "$vol $inv $((fld[11] + fld[12])) $n $ns $rss"
+}
+
+bench_cmdline() { # bench_cmdline SCRIPT [VAR=DEFAULT]...: how to reproduce this run
+    local line=$1 kv v
+    shift
+    for kv in "$@"; do
+        v=${kv%%=*}
+        [[ ${!v} != "${kv#*=}" ]] && line="$v=${!v} $line"
+    done
+    [[ $BACKCHAT != "$REPO/backchat" ]] && line="BACKCHAT=path/to/backchat $line"
+    echo "$line"
 }
 
 # -- tmux --------------------------------------------------------------------------
@@ -121,16 +204,21 @@ start_client() {
     local sock=$1 comm=$2 errf=$3 cmd i pid c child
     shift 3
     cmd="exec $* 2>>$(printf '%q' "$errf")"
+    # STAMP_FILE: the pane's shell writes the wall-clock time just before
+    # it execs the client (bash's EPOCHREALTIME: no extra process).
+    [[ -n ${STAMP_FILE:-} ]] && cmd="exec bash -c $(printf '%q' "printf %s \"\$EPOCHREALTIME\" >$(printf '%q' "$STAMP_FILE"); $cmd")"
     CLIENT_PID=""
     tm "$sock" new-session -d -s bench -x "$COLS" -y "$ROWS" "$cmd" || die "could not start tmux for $comm"
     TMUX_SERVER_PID=$(tm "$sock" display -p -t bench:0.0 '#{pid}') || die "tmux for $comm vanished"
+    BENCH_PIDS+=("$TMUX_SERVER_PID")
     pid=$(tm "$sock" display -p -t bench:0.0 '#{pane_pid}') || die "tmux for $comm vanished"
     for ((i = 0; i < 250; i++)); do
         c=$(cat "/proc/$pid/comm" 2>/dev/null) || c=""
-        if [[ $c == "$comm" ]]; then CLIENT_PID=$pid; return 0; fi
+        if [[ $c == "$comm" ]]; then CLIENT_PID=$pid; BENCH_PIDS+=("$pid"); return 0; fi
         for child in $(ps -o pid= --ppid "$pid" 2>/dev/null); do
             if [[ $(cat "/proc/$child/comm" 2>/dev/null) == "$comm" ]]; then
                 CLIENT_PID=$child
+                BENCH_PIDS+=("$child")
                 return 0
             fi
         done
@@ -174,6 +262,7 @@ wait_connected() {
 
 # -- server and accounts --------------------------------------------------------------
 start_server() { # start_server DIR USERS(u:pw,...) -> sets PORT, CERT
+    BENCH_SERVERS+=("$1")
     PORT=$("$PY" "$PROSODY_PY" start --dir "$1" --users "$2") \
         || die "could not start Prosody (see above)"
     [[ $PORT =~ ^[0-9]+$ ]] || die "prosody.py start printed '$PORT', not a port"
@@ -230,7 +319,7 @@ EOF
 machine_info() { # sets MACHINE, NOW, STROPHE_VERSION, PROF_VERSION, PROSODY_VERSION
     local cpu
     cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //')
-    MACHINE="$(nproc) CPUs${cpu:+ ($cpu)}, Linux $(uname -r) $(uname -m)"
+    MACHINE="$(nproc) CPUs${cpu:+ ($cpu)}, Linux $(uname -r) $(uname -m); load average at the start: $BENCH_LOAD"
     NOW=$(date -u '+%Y-%m-%d %H:%M UTC')
     STROPHE_VERSION=$(dpkg-query -W -f='${Version}' libstrophe0 2>/dev/null || echo "?")
     PROF_VERSION="$(profanity --version 2>&1 | head -n 1) (Debian package $(dpkg-query -W -f='${Version}' profanity 2>/dev/null))"

@@ -108,6 +108,26 @@ def main():
                 pass
         notes.append("%s: no result%s." % (LABEL[c], " (%s)" % why if why else ""))
 
+    # The targets (backchat, room tab focused).
+    tg = []
+    if "backchat" in m:
+        def verdict(ok):
+            return "n/a" if ok is None else "met" if ok else "**missed**"
+        cpu, null_cpu = g("backchat", "cpu_s"), g("null", "cpu_s")
+        shown, server = g("backchat", "shown_s"), g("backchat", "server_s")
+        hwm = g("backchat", "hwm_kib")
+        tg = ["| target (backchat) | wanted | measured | |", "|---|---:|---:|---|",
+              "| CPU against the null client | <= 3x | %s | %s |" % (
+                  ratio(cpu, null_cpu),
+                  verdict(None if not null_cpu or cpu is None else cpu <= 3 * null_cpu)),
+              "| last message on screen against the server's time | <= 1.05x | %s | %s |" % (
+                  "n/a" if not shown or not server else "%.2fx" % (shown / server),
+                  verdict(None if not shown or not server else shown <= 1.05 * server)),
+              "| peak RSS | <= 16 MiB | %s | %s |" % (
+                  fmt(hwm / 1024 if hwm else None, "MiB", 1),
+                  verdict(None if not hwm else hwm <= 16 * 1024))]
+    targets = "\n".join(tg)
+
     print()
     print("Room flood: %d groupchat messages, each client against a fresh server" % a.count)
     print(table)
@@ -115,6 +135,7 @@ def main():
     print(ratios)
     for n in notes:
         print("note: " + n)
+    print(targets)
 
     text = """<!-- room_flood:begin -->
 ## Room flood
@@ -159,6 +180,8 @@ Ratios (lower: backchat needs less than the other):
 
 %(ratios)s
 
+%(targets)s
+
 %(notes)s
 
 Reproduce: `%(command)s` (`RUNS=3` for medians of three runs; `BACKCHAT=path`
@@ -166,7 +189,7 @@ for another build; `FLOOD_MESSAGES=N`), or `make bench`.
 <!-- room_flood:end -->
 """ % {"count": a.count, "date": a.date, "machine": a.machine, "backchat": a.backchat,
        "profanity": a.profanity, "server": a.server, "strophe": a.strophe, "table": table,
-       "ratios": ratios, "notes": "\n".join("- " + n for n in notes), "command": a.command}
+       "ratios": ratios, "targets": targets, "notes": "\n".join("- " + n for n in notes), "command": a.command}
     with open(a.section, "w") as f:
         f.write(text)
     return 0

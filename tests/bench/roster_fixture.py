@@ -25,7 +25,13 @@ Prosody's own util.serialization writes; see rostermanager.lua):
 
 The contacts are spread round-robin over --groups roster groups with
 department names.  Names and JIDs are deterministic (same N, same roster).
-Prints one JSON line: {"contacts": N, "groups": {"Support": 167, ...}}.
+With --online K --password PW it also writes an account for each of the
+first K contacts (data/DOMAIN/accounts/CONTACT.dat holding the plain
+password: Prosody's internal_hashed converts it to SCRAM hashes at the first
+login), so that roster_online.py can log them in.
+
+Prints one JSON line: {"contacts": N, "groups": {"Support": 167, ...},
+"online": ["jid", ...]}.
 """
 
 import argparse
@@ -98,7 +104,11 @@ def main(argv=None):
     ap.add_argument("--contacts", type=int, required=True)
     ap.add_argument("--groups", type=int, default=12)
     ap.add_argument("--domain", default="localhost")
+    ap.add_argument("--online", type=int, default=0, help="accounts for the first K contacts")
+    ap.add_argument("--password", default="", help="their password")
     a = ap.parse_args(argv)
+    if a.online and not a.password:
+        raise SystemExit("--online needs --password")
     if a.contacts < 1 or a.groups < 1:
         raise SystemExit("--contacts and --groups must be positive")
 
@@ -121,7 +131,17 @@ def main(argv=None):
     for jid, _, _ in items:
         local = jid.split("@", 1)[0]
         write_dat(os.path.join(rdir, local.replace(".", "%2e") + ".dat"), back)
-    json.dump({"contacts": len(items), "groups": counts}, sys.stdout)
+    online = [jid for jid, _, _ in items[:a.online]]
+    if online:
+        adir = os.path.join(os.path.dirname(rdir), "accounts")
+        os.makedirs(adir, exist_ok=True)
+        for jid in online:
+            local = jid.split("@", 1)[0]
+            path = os.path.join(adir, local.replace(".", "%2e") + ".dat")
+            with open(path + ".tmp", "w", encoding="ascii") as f:
+                f.write("return {\n\t[\"password\"] = %s;\n};\n" % lua_str(a.password))
+            os.replace(path + ".tmp", path)
+    json.dump({"contacts": len(items), "groups": counts, "online": online}, sys.stdout)
     print()
     return 0
 

@@ -14,7 +14,10 @@ offline).  Two moments are measured, both from the client process's start
   shown    the roster is on the screen, complete:
              backchat   its roster panel lists every fixture group with a
                         count, and the counts add up to N (or a "Roster: N
-                        contacts" line is on screen)
+                        contacts" line is on screen); with --online K the
+                        online contacts push most groups off the panel, so
+                        every group header on screen must show the
+                        fixture's "online/total" counts
              profanity  its roster panel shows fixture contacts (Profanity
                         fills the panel once, when the whole roster result
                         has been handled)
@@ -152,19 +155,27 @@ def queues(pid, server_port):
     return None
 
 
-def backchat_shown(screen, groups, n):
-    if re.search(r"\bRoster: %d contacts\b" % n, screen):
+def backchat_shown(screen, groups, n, online=None):
+    if not online and re.search(r"\bRoster: %d contacts\b" % n, screen):
         return True
     seen = {}
+    on = {}
     for line in screen.splitlines():
         # The panel is the right-hand column after the last vertical bar.
         cut = max(line.rfind("\u2502"), line.rfind("|"))
         if cut < 0:
             continue
         cell = line[cut + 1:].strip()
-        m = re.match(r"^(.*?)\s+\(?(?:\d+/)?(\d+)\)?$", cell)
+        m = re.match(r"^(.*?)\s+\(?(?:(\d+)/)?(\d+)\)?$", cell)
         if m and m.group(1) in groups:
-            seen[m.group(1)] = int(m.group(2))
+            seen[m.group(1)] = int(m.group(3))
+            on[m.group(1)] = int(m.group(2) or 0)
+    if online:
+        # Contacts online are listed under their group's header (with their
+        # status), so only the first groups fit on the screen: every group
+        # header on screen must show the fixture's online/total counts.
+        return bool(seen) and all(seen[g] == online[g][1] and on[g] == online[g][0]
+                                  for g in seen)
     return set(seen) == set(groups) and sum(seen.values()) == n
 
 
@@ -189,12 +200,20 @@ def main(argv=None):
     ap.add_argument("--load-timeout", type=float, default=300)
     ap.add_argument("--drain-timeout", type=float, default=120)
     ap.add_argument("--interval", type=float, default=0.01)
+    ap.add_argument("--online", type=int, default=0,
+                    help="contacts online: backchat's group counts must show them")
     a = ap.parse_args(argv)
 
     pid = a.pid
     items = list(roster_fixture.contacts(a.contacts, a.groups, "localhost"))
     names = {name for _, name, _ in items}
     groups = {g for _, _, g in items}
+    expect = None                       # group -> [online, total]
+    if a.online:
+        expect = {g: [0, 0] for g in groups}
+        for i, (_, _, g) in enumerate(items):
+            expect[g][1] += 1
+            expect[g][0] += i < a.online
     tm = Tmux(a.tmux_socket, a.tmux_conf)
     t0 = proc_start(pid)
     res = {"client": a.client, "contacts": a.contacts, "pid": pid}
@@ -215,7 +234,7 @@ def main(argv=None):
             break
         screen = tm.screen()
         polls += 1
-        ok = (backchat_shown(screen, groups, a.contacts) if a.client == "backchat"
+        ok = (backchat_shown(screen, groups, a.contacts, expect) if a.client == "backchat"
               else profanity_shown(screen, names))
         if ok:
             stamp("shown")
