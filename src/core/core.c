@@ -30,6 +30,8 @@ static unsigned retry_ms;        /* current backoff, 0 when fine */
 static int64_t retry_at;         /* bc_now_ms() of the next attempt */
 static unsigned retry_timer;
 static unsigned retention_timer;
+static unsigned flush_timer;     /* a grouped write is due (end_of_turn) */
+static int64_t last_flush_at;    /* bc_now_ms() of the last write */
 static uint64_t next_tag;
 
 static void on_written(const bc_store_row *row, uint64_t tag, void *data)
@@ -104,7 +106,8 @@ void bc_core_close_log(void)
     bc_history_set_store(NULL);
     bc_timer_cancel(retention_timer);
     bc_timer_cancel(retry_timer);
-    retention_timer = retry_timer = 0;
+    bc_timer_cancel(flush_timer);
+    retention_timer = retry_timer = flush_timer = 0;
     retry_ms = 0;
     g_clear_pointer(&log_failure, g_free);
     if (log_db) /* the last flush (in close) has no view left to tell */
@@ -315,12 +318,37 @@ static bool flush_now(GError **out)
     return false;
 }
 
+/* A message alone is written at the end of its loop turn. While messages
+ * keep coming, writes are grouped: at most one commit per FLUSH_EVERY_MS
+ * (or per FLUSH_ROWS rows), since each commit (the transaction, the FTS5
+ * index, the WAL) costs far more than a row. A crash loses at most that
+ * much of the log, and the archive catch-up brings it back. */
+#define FLUSH_EVERY_MS 150
+#define FLUSH_ROWS 500
+
+static void on_flush_timer(void *unused)
+{
+    flush_timer = 0; /* the end of this turn writes */
+}
+
 void bc_core_end_of_turn(void *unused)
 {
     if (!log_db)
         return;
-    if (retry_ms && bc_now_ms() < retry_at)
+    int64_t now = bc_now_ms();
+    if (retry_ms && now < retry_at)
         return; /* backing off: the retry timer wakes us */
+    size_t pending = bc_store_pending(log_db);
+    if (pending > 0 && pending < FLUSH_ROWS && now - last_flush_at < FLUSH_EVERY_MS) {
+        if (!flush_timer)
+            flush_timer = bc_timer_add((unsigned)(FLUSH_EVERY_MS - (now - last_flush_at)),
+                                       on_flush_timer, NULL);
+        return;
+    }
+    bc_timer_cancel(flush_timer);
+    flush_timer = 0;
+    if (pending > 0)
+        last_flush_at = now;
     flush_now(NULL);
 }
 
