@@ -14,121 +14,15 @@
 #include <sqlite3.h>
 
 #include "backchat/store.h"
-
-/* ---- fixture: one private temp dir per test ---------------------------- */
-
-typedef struct {
-    char *dir;
-    char *db;   /* dir/log.db */
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = g_new0(fixture, 1);
-    GError *err = NULL;
-    f->dir = g_dir_make_tmp("bc-store-XXXXXX", &err);
-    if (!f->dir) {
-        fprintf(stderr, "g_dir_make_tmp: %s\n", err->message);
-        g_error_free(err);
-        g_free(f);
-        return -1;
-    }
-    f->db = g_build_filename(f->dir, "log.db", NULL);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    GDir *d = g_dir_open(f->dir, 0, NULL);
-    if (d) {
-        const char *name;
-        while ((name = g_dir_read_name(d))) {
-            char *p = g_build_filename(f->dir, name, NULL);
-            g_unlink(p);
-            g_free(p);
-        }
-        g_dir_close(d);
-    }
-    int rc = g_rmdir(f->dir);
-    g_free(f->db);
-    g_free(f->dir);
-    g_free(f);
-    return rc;
-}
+#include "test_store_common.h"
 
 /* ---- helpers ----------------------------------------------------------- */
-
-static GQuark store_domain(void)
-{
-    return g_quark_from_static_string("bc-store-error-quark");
-}
-
-/* A second, independent connection to the same file. */
-static sqlite3 *raw_open(const char *path)
-{
-    sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open_v2(path, &db,
-                                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                                     NULL),
-                     SQLITE_OK);
-    return db;
-}
-
-static void raw_exec(sqlite3 *db, const char *sql)
-{
-    char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-        fail_msg("%s: %s", sql, msg ? msg : "?");
-}
-
-static int64_t raw_int(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *s = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return v;
-}
-
-/* First column of the first row, newly allocated; NULL for SQL NULL. */
-static char *raw_text(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *s = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    char *v = g_strdup((const char *)sqlite3_column_text(s, 0));
-    sqlite3_finalize(s);
-    return v;
-}
 
 static int64_t raw_count_file(const char *path)
 {
     sqlite3 *db = raw_open(path);
     int64_t n = raw_int(db, "SELECT count(*) FROM messages");
     sqlite3_close(db);
-    return n;
-}
-
-static bc_store *open_ok(const char *path)
-{
-    GError *err = NULL;
-    bc_store *st = bc_store_open(path, &err);
-    if (!st)
-        fail_msg("bc_store_open: %s", err ? err->message : "(no error)");
-    assert_null(err);
-    return st;
-}
-
-static int flush_ok(bc_store *st)
-{
-    GError *err = NULL;
-    int n = bc_store_flush(st, &err);
-    if (n < 0)
-        fail_msg("bc_store_flush: %s", err ? err->message : "(no error)");
-    assert_null(err);
     return n;
 }
 
@@ -151,24 +45,8 @@ static unsigned file_mode(const char *path)
     return (unsigned)(sb.st_mode & 07777);
 }
 
-/* Rows collected by bc_store_recent, copied out of the callback. */
-typedef struct {
-    char *conv, *sender, *body, *stanza_id, *type;
-    bc_direction dir;
-    int64_t ts_server, ts_local;
-} row;
-
-static void row_free(gpointer p)
-{
-    row *r = p;
-    g_free(r->conv);
-    g_free(r->sender);
-    g_free(r->body);
-    g_free(r->stanza_id);
-    g_free(r->type);
-    g_free(r);
-}
-
+/* Rows collected by bc_store_recent, copied out of the callback into the
+ * shared row type. */
 static void collect(const bc_store_msg *m, void *data)
 {
     row *r = g_new0(row, 1);
