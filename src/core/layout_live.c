@@ -213,14 +213,29 @@ static bool check_name(const char *name, GError **err)
     return true;
 }
 
-bool bc_workspace_save(const char *name, GError **err)
+/* The layouts file and the group of layout `name` (NULL: the last one),
+ * after checking the name. */
+static GKeyFile *open_layouts(const char *name, char **group, GError **err)
 {
     if (!check_name(name, err))
-        return false;
+        return NULL;
     GKeyFile *kf = read_file(err);
+    if (kf)
+        *group = group_of(name);
+    return kf;
+}
+
+static void no_such_layout(const char *name, GError **err)
+{
+    ERR("no layout named \"%s\": /layout list shows the saved ones", name ? name : "");
+}
+
+bool bc_workspace_save(const char *name, GError **err)
+{
+    char *group;
+    GKeyFile *kf = open_layouts(name, &group, err);
     if (!kf)
         return false;
-    char *group = group_of(name);
     g_key_file_remove_group(kf, group, NULL);
     /* During a call, the layout to come back to is the one before it. */
     bc_layout *l = call.active && call.saved ? call.saved : bc_workspace();
@@ -235,15 +250,13 @@ bool bc_workspace_save(const char *name, GError **err)
 
 bool bc_workspace_load(const char *name, GError **err)
 {
-    if (!check_name(name, err))
-        return false;
-    GKeyFile *kf = read_file(err);
+    char *group;
+    GKeyFile *kf = open_layouts(name, &group, err);
     if (!kf)
         return false;
-    char *group = group_of(name);
     bc_layout *l = NULL;
     if (!g_key_file_has_group(kf, group))
-        ERR("no layout named \"%s\": /layout list shows the saved ones", name ? name : "");
+        no_such_layout(name, err);
     else
         l = bc_layout_from_keyfile(kf, group, err);
     g_free(group);
@@ -260,15 +273,13 @@ bool bc_workspace_load(const char *name, GError **err)
 
 bool bc_workspace_delete(const char *name, GError **err)
 {
-    if (!check_name(name, err))
-        return false;
-    GKeyFile *kf = read_file(err);
+    char *group;
+    GKeyFile *kf = open_layouts(name, &group, err);
     if (!kf)
         return false;
-    char *group = group_of(name);
     bool ok = g_key_file_remove_group(kf, group, NULL);
     if (!ok)
-        ERR("no layout named \"%s\": /layout list shows the saved ones", name ? name : "");
+        no_such_layout(name, err);
     else
         ok = write_file(kf, err);
     g_free(group);
