@@ -104,7 +104,7 @@ typedef void (*bc_store_row_fn)(const bc_store_row *row, void *data);
 /* ---- open, write -------------------------------------------------------- */
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define BC_STORE_SCHEMA_VERSION 2
+#define BC_STORE_SCHEMA_VERSION 3
 
 /* Opens or creates the database at `path` (file mode 0600), sets WAL,
  * and migrates older schemas forward. Fails on a newer schema. */

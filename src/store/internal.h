@@ -18,6 +18,7 @@ struct bc_store {
     sqlite3 *db;
     sqlite3_stmt *insert;       /* kept across flushes */
     sqlite3_stmt *resolve;      /* correction -> original row */
+    sqlite3_stmt *fts_add;      /* a flush's new rows -> messages_fts */
     sqlite3_stmt *head_msg;     /* newest row id/chain */
     sqlite3_stmt *head_anchor;  /* newest anchor id/chain */
     sqlite3_stmt *synced_put;

@@ -95,9 +95,22 @@ static const migration migrations[] = {
      "INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');\n"
      "PRAGMA user_version = 2;\n",
      bc_chain_backfill},
+    /* Schema 3: new rows reach the FTS index in one statement per flush
+     * (bc_store_flush) instead of a per-row trigger. With the trigger,
+     * every statement's savepoint made FTS5 write its pending terms as a
+     * new segment: one segment, and its later merges, per message. */
+    {3,
+     "DROP TRIGGER messages_fts_ai;\n"
+     "PRAGMA user_version = 3;\n",
+     NULL},
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == BC_STORE_SCHEMA_VERSION);
+
+/* Indexes the rows one flush added (ids ?1..?2, all new). */
+static const char fts_add_sql[] =
+    "INSERT INTO messages_fts(rowid, body)"
+    " SELECT id, body FROM messages WHERE id BETWEEN ?1 AND ?2";
 
 const char bc_sql_insert[] =
     "INSERT OR IGNORE INTO messages"
@@ -438,6 +451,7 @@ static bool load_logging(bc_store *st, GError **err)
 static void store_free(bc_store *st)
 {
     sqlite3_finalize(st->insert);
+    sqlite3_finalize(st->fts_add);
     sqlite3_finalize(st->resolve);
     sqlite3_finalize(st->head_msg);
     sqlite3_finalize(st->head_anchor);
@@ -523,6 +537,7 @@ bc_store *bc_store_open(const char *path, GError **err)
     bc_store *st = store_new(db, version, false);
     if (!prepare(db, bc_sql_insert, &st->insert, err) ||
         !prepare(db, bc_sql_resolve, &st->resolve, err) ||
+        !prepare(db, fts_add_sql, &st->fts_add, err) ||
         !prepare(db, synced_put_sql, &st->synced_put, err) || !store_init(st, err)) {
         store_free(st);
         return NULL;
@@ -758,6 +773,19 @@ static bool write_synced(bc_store *st, GError **err)
     return true;
 }
 
+/* Adds rows first..last, just inserted, to the full-text index. */
+static bool index_added(bc_store *st, int64_t first, int64_t last, GError **err)
+{
+    sqlite3_stmt *s = st->fts_add;
+    int rc = sqlite3_bind_int64(s, 1, first);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(s, 2, last);
+    if (rc == SQLITE_OK) rc = sqlite3_step(s);
+    if (rc != SQLITE_DONE)
+        bc_store_set_error(err, st->db, rc, BC_STORE_ERROR_WRITE, "cannot write the log");
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE;
+}
+
 int bc_store_flush(bc_store *st, GError **err)
 {
     g_return_val_if_fail(st != NULL, -1);
@@ -802,7 +830,8 @@ int bc_store_flush(bc_store *st, GError **err)
             added++;
         }
     }
-    if (!write_synced(st, err) ||
+    if ((added > 0 && !index_added(st, st->head_id + 1, next - 1, err)) ||
+        !write_synced(st, err) ||
         !bc_store_exec(st->db, "COMMIT", BC_STORE_ERROR_WRITE, "cannot write the log", err)) {
         bc_store_rollback(st->db);
         st->head_known = false;
