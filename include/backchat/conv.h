@@ -114,6 +114,8 @@ enum {
 };
 void bc_dirty(unsigned bits);
 unsigned bc_dirty_take(void);
+/* What is dirty, left for the next bc_dirty_take(). */
+unsigned bc_dirty_peek(void);
 
 void bc_convs_init(size_t scrollback);
 void bc_convs_free(void);

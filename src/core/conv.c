@@ -20,6 +20,8 @@ static GPtrArray *known;   /* of char*, known JIDs for completion */
 
 void bc_dirty(unsigned bits) { dirty |= bits; }
 
+unsigned bc_dirty_peek(void) { return dirty; }
+
 unsigned bc_dirty_take(void)
 {
     unsigned d = dirty;

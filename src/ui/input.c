@@ -615,6 +615,7 @@ static void on_stdin(int fd, short revents, void *data)
         bc_app_quit();
         return;
     }
+    bc_ui_frame_now(); /* what the user did shows without delay */
     /* Drain everything the terminal sent (a paste arrives at once). */
     bool typed = false;
     for (int guard = 0; guard < 65536 && !bc_input_editor_running(); guard++) {

@@ -2,14 +2,12 @@
 /* The screen: title bar, conversation view, status line and input line,
  * redrawn from the dirty bits once per loop turn. */
 #include "backchat/announce.h"
-#include "backchat/announce.h"
 #include "backchat/chatstate.h"
 #include "backchat/conv.h"
 #include "backchat/core.h"
 #include "backchat/hotlist.h"
 #include "backchat/layout.h"
 #include "backchat/loop.h"
-#include "backchat/muc.h"
 #include "backchat/muc.h"
 #include "backchat/roster.h"
 #include "backchat/searchview.h"
@@ -674,6 +672,40 @@ static void arm_tick(void)
     tick_id = bc_timer_add(ms, on_tick, NULL);
 }
 
+/* Frames while messages pour in: at most one per FRAME_MS, so a busy
+ * room costs a frame per screenful of news rather than one per read from
+ * the socket. Whatever the user did (a key, a resize) draws at once, and
+ * so does the first change after a quiet spell. */
+#define FRAME_MS 33
+static int64_t last_frame_ms;
+static unsigned frame_timer;
+static bool frame_now;
+
+void bc_ui_frame_now(void) { frame_now = true; }
+
+static void on_frame_due(void *unused)
+{
+    (void)unused;
+    frame_timer = 0; /* the redraw runs in this turn's prepare hooks */
+}
+
+/* True if this turn's frame should wait; arms the timer that ends it. */
+static bool frame_waits(void)
+{
+    int64_t now = bc_now_ms();
+    if (frame_now || (bc_dirty_peek() & (BC_DIRTY_INPUT | BC_DIRTY_CLEAR)) ||
+        now - last_frame_ms >= FRAME_MS) {
+        frame_now = false;
+        bc_timer_cancel(frame_timer);
+        frame_timer = 0;
+        last_frame_ms = now;
+        return false;
+    }
+    if (!frame_timer)
+        frame_timer = bc_timer_add((unsigned)(FRAME_MS - (now - last_frame_ms)), on_frame_due, NULL);
+    return true;
+}
+
 void bc_ui_redraw(void *unused)
 {
     if (bc_input_editor_running())
@@ -681,6 +713,8 @@ void bc_ui_redraw(void *unused)
     /* The focused pane follows the current tab (Alt-N, /win). */
     if (title_w && bc_panes_sync())
         bc_dirty(BC_DIRTY_ALL);
+    if (!bc_dirty_peek() || !title_w || frame_waits())
+        return;
     unsigned d = bc_dirty_take();
     if (!d || !title_w)
         return;

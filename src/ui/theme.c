@@ -21,6 +21,9 @@ static bool direct;              /* the terminal takes 24-bit colours */
 static int ncolors = 8;
 static attr_t elem_attrs[BC_THEME_N + 1];
 static GHashTable *nick_pairs;   /* palette index + 1 -> pair */
+static GHashTable *nick_seen;    /* nick -> pair, so a busy room computes
+                                    each speaker's colour once */
+#define NICK_SEEN_MAX 4096
 static int next_nick_pair;
 static bool nicks_on;
 
@@ -68,6 +71,8 @@ static void nick_cache_clear(void)
 {
     if (nick_pairs)
         g_hash_table_remove_all(nick_pairs);
+    if (nick_seen)
+        g_hash_table_remove_all(nick_seen);
     next_nick_pair = NICK_PAIR0;
 }
 
@@ -113,6 +118,7 @@ void bc_ui_theme_shutdown(void)
 {
     bc_theme_set_apply(NULL);
     g_clear_pointer(&nick_pairs, g_hash_table_destroy);
+    g_clear_pointer(&nick_seen, g_hash_table_destroy);
     bc_theme_reset();
 }
 
@@ -128,10 +134,29 @@ static int hue_to_basic(double hue, int n)
     return n >= 16 && c == COLOR_BLUE ? c + 8 : c;
 }
 
+static short nick_pair_for(const char *nick, short fallback);
+
 short bc_ui_nick_pair(const char *nick, short fallback)
 {
     if (!nicks_on || !nick || !*nick)
         return fallback;
+    if (!nick_seen)
+        nick_seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    gpointer seen = g_hash_table_lookup(nick_seen, nick);
+    if (seen)
+        return (short)GPOINTER_TO_INT(seen);
+    short pair = nick_pair_for(nick, fallback);
+    if (pair != fallback) {
+        if (g_hash_table_size(nick_seen) >= NICK_SEEN_MAX)
+            g_hash_table_remove_all(nick_seen);
+        g_hash_table_insert(nick_seen, g_strdup(nick), GINT_TO_POINTER(pair));
+    }
+    return pair;
+}
+
+/* The pair of a nick's consistent colour, allocated on first use. */
+static short nick_pair_for(const char *nick, short fallback)
+{
     int color;
     if (ncolors >= 256)
         color = bc_color_nearest(bc_theme_consistent_rgb(nick), 256);

@@ -117,6 +117,10 @@ void bc_panes_shutdown(void);    /* saves the layout for the next start */
 bool bc_panes_key(int key, bool code);
 void bc_panes_whisper_key(void); /* Alt-w in call mode */
 
+/* screen.c: the next frame is drawn at once, not held back by the frame
+ * cap (the user did something). */
+void bc_ui_frame_now(void);
+
 /* search.c: a BC_CONV_SEARCH tab in the view area. */
 void bc_search_draw(WINDOW *w, bc_conv *c);
 /* Hits a page of the search tab holds (PgUp/PgDn move by it). */
