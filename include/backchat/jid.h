@@ -22,6 +22,8 @@ bool bc_jid_is_valid(const char *s);
 /* local@domain (or domain), newly allocated; NULL if invalid. The domain is
  * lower-cased; the local part too (ASCII case folding). */
 char *bc_jid_bare(const char *s);
+/* The same from a parsed JID (NULL gives NULL). */
+char *bc_jid_bare_of(const bc_jid *j);
 /* The resource part, newly allocated, or NULL. */
 char *bc_jid_resource(const char *s);
 /* True when both are valid and have the same bare JID. */

@@ -173,19 +173,22 @@ bool bc_jid_is_valid(const char *s)
     return ok;
 }
 
+char *bc_jid_bare_of(const bc_jid *j)
+{
+    if (j == NULL)
+        return NULL;
+    if (j->local == NULL)
+        return g_strdup(j->domain);
+    char *l = g_ascii_strdown(j->local, -1);
+    char *out = g_strconcat(l, "@", j->domain, NULL);
+    g_free(l);
+    return out;
+}
+
 char *bc_jid_bare(const char *s)
 {
     bc_jid *j = bc_jid_parse(s);
-    if (j == NULL)
-        return NULL;
-    char *out;
-    if (j->local != NULL) {
-        char *l = g_ascii_strdown(j->local, -1);
-        out = g_strconcat(l, "@", j->domain, NULL);
-        g_free(l);
-    } else {
-        out = g_strdup(j->domain);
-    }
+    char *out = bc_jid_bare_of(j);
     bc_jid_free(j);
     return out;
 }

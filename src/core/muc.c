@@ -706,8 +706,34 @@ static char *fold(const char *s)
     return f;
 }
 
+static bool ascii_only(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x80)
+            return false;
+    return true;
+}
+
+/* The common case, done without copies: ASCII needs no normalising, and
+ * folding it is ASCII case. Same rules as below. */
+static bool mentions_ascii(const char *text, const char *nick)
+{
+    size_t nl = strlen(nick);
+    for (const char *p = text; *p; p++) {
+        if (g_ascii_tolower(*p) != g_ascii_tolower(*nick) || g_ascii_strncasecmp(p, nick, nl) != 0)
+            continue;
+        bool before = p == text || !word_char((unsigned char)p[-1]);
+        bool after = !p[nl] || !word_char((unsigned char)p[nl]);
+        if (before && after)
+            return true;
+    }
+    return false;
+}
+
 bool bc_muc_mentions(const char *text, const char *nick)
 {
+    if (text && nick && *nick && ascii_only(text) && ascii_only(nick))
+        return mentions_ascii(text, nick);
     if (!text || !nick || !*nick || !g_utf8_validate(text, -1, NULL) ||
         !g_utf8_validate(nick, -1, NULL))
         return false;

@@ -464,6 +464,11 @@ static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
     bc_session *s = bc_session_get();
     if (event == XMPP_CONN_CONNECT) {
         stream_up = true;
+        /* Past authentication on_log has nothing left to watch for, and
+         * libstrophe formats every stanza it receives into a debug line
+         * only if a log handler is set. */
+        if (!debug_log)
+            logger.handler = NULL;
         g_free(s->bound_jid);
         s->bound_jid = clean(xmpp_conn_get_bound_jid(conn));
         g_free(s->show);
@@ -593,6 +598,7 @@ static bool start_connect(const bc_account *acct, const char *password, GError *
     xmpp_conn_set_certfail_handler(conn, certfail_cb);
     xmpp_conn_set_sockopt_callback(conn, sockopt_cb);
     cert_refused = auth_failed = user_closing = no_tls = false;
+    logger.handler = on_log; /* watches the authentication (see on_log) */
     session_started = false;
     bc_session_set_cert(NULL);
     bc_session_set_state(BC_CONN_CONNECTING, NULL);

@@ -217,13 +217,15 @@ bool bc_xmpp_muc_message(xmpp_stanza_t *msg)
     const char *from = xmpp_stanza_get_from(msg);
     const char *type = xmpp_stanza_get_type(msg);
     bool group = is(type, "groupchat");
-    if (!from || strlen(from) > MAX_JID_BYTES || !bc_jid_is_valid(from))
+    bc_jid *j = from && strlen(from) <= MAX_JID_BYTES ? bc_jid_parse(from) : NULL;
+    if (!j)
         return group; /* a groupchat from nowhere is nobody's */
-    char *bare = bc_jid_bare(from);
-    bc_room *r = bare ? bc_muc_room(bare) : NULL;
-    char *full = bc_sanitize_line(from, -1);
-    char *nick = bc_jid_resource(full);
-    g_free(full);
+    char *bare = bc_jid_bare_of(j);
+    bc_room *r = bc_muc_room(bare);
+    char *nick = j->resource ? bc_sanitize_line(j->resource, -1) : NULL;
+    bc_jid_free(j);
+    if (nick && !*nick)
+        g_clear_pointer(&nick, g_free);
     bool handled = true;
     if (r)
         bc_xmpp_muc_heard(r->jid);
