@@ -148,8 +148,9 @@ void bc_store_on_written(bc_store *st, bc_store_written_fn fn, void *data);
 /* Number of stored messages in `conv` (NULL: all). */
 int64_t bc_store_count(bc_store *st, const char *conv);
 
-/* Calls `cb` for the newest `limit` messages of `conv` by local time,
- * oldest first. Strings are only valid during the call. Returns the number
+/* Calls `cb` for the newest `limit` messages of `conv` by message time
+ * (the server's stamp when there is one, else the local time), oldest
+ * first. Strings are only valid during the call. Returns the number
  * visited. (History views should use bc_store_page(), which pages by id.) */
 typedef void (*bc_store_row_cb)(const bc_store_msg *m, void *data);
 int bc_store_recent(bc_store *st, const char *conv, int limit,

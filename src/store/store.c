@@ -101,6 +101,9 @@ static const migration migrations[] = {
      * new segment: one segment, and its later merges, per message. */
     {3,
      "DROP TRIGGER messages_fts_ai;\n"
+     /* Every query by conversation and time uses messages_conv_ts; one
+      * index fewer to update per row. */
+     "DROP INDEX messages_conv_time;\n"
      "PRAGMA user_version = 3;\n",
      NULL},
 };
@@ -138,8 +141,8 @@ static const char recent_sql[] =
     "SELECT conv, sender, body, stanza_id, type, dir, ts_server, ts_local,"
     " kind, nick, server_id"
     " FROM (SELECT * FROM messages WHERE conv = ?1"
-    "       ORDER BY ts_local DESC, id DESC LIMIT ?2)"
-    " ORDER BY ts_local ASC, id ASC";
+    "       ORDER BY " BC_TIME_SQL " DESC, id DESC LIMIT ?2)"
+    " ORDER BY coalesce(ts_server, ts_local) ASC, id ASC";
 
 static const char logging_load_sql[] = "SELECT conv FROM conv_settings WHERE logging = 0";
 static const char logging_put_sql[] =
