@@ -726,8 +726,18 @@ void bc_history_written(const bc_store_row *row, uint64_t tag)
     bc_conv *c = conv_of_row(row);
     if (!c || !tag)
         return;
+    /* Rows come back in the order their lines were added: look just
+     * after the previous row's line first, then everywhere. */
+    static const bc_conv *hint_c;
+    static size_t hint_at;
     bc_line *l = NULL;
     size_t at = 0;
+    if (hint_c == c)
+        for (size_t i = hint_at; i < c->len && i < hint_at + 64 && !l; i++)
+            if (bc_ring_at(c, i)->tag == tag) {
+                l = bc_ring_at(c, i);
+                at = i;
+            }
     for (size_t i = c->len; i > 0 && !l; i--) {
         bc_line *x = bc_ring_at(c, i - 1);
         if (x->tag == tag) {
@@ -735,6 +745,8 @@ void bc_history_written(const bc_store_row *row, uint64_t tag)
             at = i - 1;
         }
     }
+    hint_c = l ? c : NULL;
+    hint_at = at + (l && row->id ? 1 : 0);
     if (l) {
         if (row->id) {
             l->id = row->id;
