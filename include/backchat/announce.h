@@ -73,6 +73,12 @@ unsigned bc_announce_ack_all(void);
 typedef void (*bc_ann_ack_fn)(const bc_announcement *a);
 void bc_announce_set_acker(bc_ann_ack_fn fn);
 
+/* Priority and server announcements still unacknowledged when the
+ * account was last used come back into the banner (and the tab, marked
+ * as waiting since before the restart). Kept in the account's directory
+ * whenever the waiting list changes. Returns how many came back. */
+unsigned bc_announce_restore(void);
+
 /* ---- sent ------------------------------------------------------------- */
 
 typedef enum {

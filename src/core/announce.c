@@ -2,7 +2,7 @@
 /* Announcements, the model's side: what we received (the Announcements
  * tab, the log, the banner's unacknowledged list) and what we sent (per
  * recipient delivery state, the roll-up line, escalation by nudges). */
-#include "backchat/announce.h"
+#include "announce_internal.h"
 #include "backchat/config.h"
 #include "backchat/conv.h"
 #include "backchat/core.h"
@@ -48,9 +48,11 @@ static bc_ann_nudge_fn nudger;
 
 /* ---- helpers -------------------------------------------------------------- */
 
-static void announcement_free(gpointer p)
+void bc_announcement_free(gpointer p)
 {
     bc_announcement *a = p;
+    if (!a)
+        return;
     g_free(a->from);
     g_free(a->text);
     g_free(a->stanza_id);
@@ -100,14 +102,35 @@ static bool ackable(const bc_announcement *a)
     return needs_ack(a) || a->source == BC_ANN_MARKED;
 }
 
+/* The waiting list changed: keep it for the next start. */
+static void keep(void)
+{
+    bc_session *s = bc_session_get();
+    if (!s || !s->account || !s->account->name)
+        return;
+    GError *e = NULL;
+    if (!bc_announce_keep_write(s->account->name, unacked, &e)) {
+        bc_console_err("Cannot keep the waiting announcements for the next start: %s",
+                       e ? e->message : "unknown error");
+        g_clear_error(&e);
+    }
+}
+
 static void rebuild_unacked(void)
 {
+    guint before = unacked->len;
+    bc_announcement *first = before ? unacked->pdata[0] : NULL;
+    bc_announcement *last = before ? unacked->pdata[before - 1] : NULL;
     g_ptr_array_set_size(unacked, 0);
     for (guint i = 0; i < received->len; i++) {
         bc_announcement *a = received->pdata[i];
         if (needs_ack(a) && !a->acked)
             g_ptr_array_add(unacked, a);
     }
+    guint after = unacked->len;
+    if (before != after || (after && (unacked->pdata[0] != first ||
+                                       unacked->pdata[after - 1] != last)))
+        keep();
 }
 
 static const char *source_tag(bc_ann_source s)
@@ -317,6 +340,49 @@ unsigned bc_announce_ack_all(void)
 }
 
 void bc_announce_set_acker(bc_ann_ack_fn fn) { acker = fn; }
+
+unsigned bc_announce_restore(void)
+{
+    ensure_init();
+    bc_session *s = bc_session_get();
+    if (!s || !s->account || !s->account->name)
+        return 0;
+    GError *e = NULL;
+    GPtrArray *kept = bc_announce_keep_read(s->account->name, &e);
+    if (!kept) {
+        bc_console_err("%s", e ? e->message : "cannot read the waiting announcements");
+        g_clear_error(&e);
+        return 0;
+    }
+    unsigned added = 0;
+    bc_conv *c = NULL;
+    for (guint i = 0; i < kept->len; i++) {
+        bc_announcement *a = kept->pdata[i];
+        bc_ann_event ev = {.from = a->from, .stanza_id = a->stanza_id};
+        if (!needs_ack(a) || (a->stanza_id && already_have(&ev)))
+            continue;
+        kept->pdata[i] = NULL; /* moved into `received` */
+        a->n = ++next_n;
+        g_ptr_array_add(received, a);
+        if (!c)
+            c = bc_conv_open_announce(false);
+        char *who = display_name(a->from, a->room);
+        char *line = g_strdup_printf("[%s #%u] %s (waiting since before the restart)",
+                                     source_tag(a->source), a->n, a->text ? a->text : "");
+        bc_line *l = bc_conv_add(c, BC_LINE_IN, who, line, a->ts);
+        if (l && a->source == BC_ANN_PRIORITY)
+            l->highlight = true;
+        g_free(line);
+        g_free(who);
+        added++;
+    }
+    g_ptr_array_unref(kept);
+    if (added) {
+        trim_received();
+        bc_dirty(BC_DIRTY_ALL); /* the banner */
+    }
+    return added;
+}
 
 /* ---- sent ------------------------------------------------------------------- */
 
@@ -680,7 +746,7 @@ void bc_announce_init(void)
 {
     if (received)
         return;
-    received = g_ptr_array_new_with_free_func(announcement_free);
+    received = g_ptr_array_new_with_free_func(bc_announcement_free);
     unacked = g_ptr_array_new();
     sent = g_ptr_array_new_with_free_func(out_free);
     last_nudge = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);

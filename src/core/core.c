@@ -5,6 +5,7 @@
 #include "backchat/core.h"
 #include "backchat/archive.h"
 #include "backchat/config.h"
+#include "backchat/announce.h"
 #include "backchat/conv.h"
 #include "backchat/history.h"
 #include "backchat/jid.h"
@@ -93,6 +94,7 @@ bool bc_core_open_log(GError **err)
     bc_store_on_written(log_db, on_written, NULL);
     bc_history_set_store(log_db);
     bc_core_retention_run();
+    bc_announce_restore();
     /* Tabs already open show their history now. */
     for (size_t i = 1; i < bc_conv_count(); i++)
         bc_history_fill(bc_conv_nth(i));

@@ -223,6 +223,15 @@ def test_announce_receive_priority(server, home, app, peers):
                  region="view")
     assert not re.search(r"\d+:bob\b", app.region("status")), "shown as a chat too"
 
+    # Not acknowledged when backchat is killed: after the restart it is
+    # back in the banner (row 2, under the title), and still ackable.
+    app.restart()
+    app.wait_status("connected", timeout=15)
+    banner = app.wait_for("Evacuate floor 3", timeout=10).split("\n")[1]
+    assert "Evacuate floor 3" in banner and "Alt-k" in banner, banner
+    open_announcements(app)
+    app.wait_for("waiting since before the restart", timeout=5, region="view")
+
     app.type_line("/ack")
     ack = bob.wait_raw(lambda e: e.find("{%s}acknowledged" % NS_MARK) is not None,
                        "the acknowledged marker", timeout=10)

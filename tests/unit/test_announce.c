@@ -18,6 +18,8 @@
 #include "backchat/conv.h"
 #include "backchat/loop.h"
 #include "backchat/notify.h"
+#include "backchat/account.h"
+#include "backchat/session.h"
 #include "tmpdir.h"
 
 /* What the installed acker and nudger were asked to do. */
@@ -461,10 +463,102 @@ static void test_escalation_needs_priority_and_counts_sent(void **state)
     assert_int_equal(nudges_for("bob@example.org|"), 1);
 }
 
+/* ---- the waiting list survives a restart --------------------------------- */
+
+static void restart_model(void)
+{
+    bc_announce_free();
+    bc_convs_free();
+    bc_convs_init(200);
+    bc_announce_init();
+    bc_announce_set_acker(fake_ack);
+}
+
+static void test_unacked_kept_across_restart(void **state)
+{
+    char *dir = bc_test_tmp_xdg("bc-ann-XXXXXX");
+    assert_non_null(dir);
+    bc_session *s = bc_session_get();
+    bc_account *acct = bc_account_new("work", "alice@example.org");
+    s->account = acct;
+
+    receive(BC_ANN_PRIORITY, "bob@example.org/phone", "Fire drill at 3", "m1");
+    receive(BC_ANN_HEADLINE, "news.example.org", "Weather: rain", "h1");
+    receive(BC_ANN_SERVER, "example.org", "Maintenance \"tonight\"\nat 22:00", "s1");
+    receive(BC_ANN_PRIORITY, "carol@example.org/desk", "Call the client", "m2");
+    assert_true(bc_announce_ack(4)); /* carol's: acked, not kept */
+
+    restart_model();
+    assert_int_equal(bc_announce_unacked()->len, 0);
+    assert_int_equal(bc_announce_restore(), 2);
+    GPtrArray *u = bc_announce_unacked();
+    assert_int_equal(u->len, 2);
+    const bc_announcement *a = u->pdata[0];
+    assert_int_equal(a->source, BC_ANN_PRIORITY);
+    assert_string_equal(a->from, "bob@example.org/phone");
+    assert_string_equal(a->text, "Fire drill at 3");
+    assert_string_equal(a->stanza_id, "m1");
+    assert_string_equal(a->ann_id, "ann");
+    assert_true(a->markable);
+    a = u->pdata[1];
+    assert_int_equal(a->source, BC_ANN_SERVER);
+    assert_string_equal(a->text, "Maintenance \"tonight\"\nat 22:00");
+    assert_string_equal(last_line()->text,
+                        "[server #2] Maintenance \"tonight\"\nat 22:00"
+                        " (waiting since before the restart)");
+
+    /* The archive brings bob's again after the restart: shown once. */
+    receive(BC_ANN_PRIORITY, "bob@example.org/phone", "Fire drill at 3", "m1");
+    assert_int_equal(bc_announce_unacked()->len, 2);
+    /* Restoring twice adds nothing. */
+    assert_int_equal(bc_announce_restore(), 0);
+
+    /* Acknowledged after the restart: the sender hears, and it is not
+     * kept any more. */
+    assert_int_equal(bc_announce_ack_all(), 2);
+    assert_int_equal(acked_ids->len, 2);
+    assert_string_equal(g_ptr_array_index(acked_ids, 1), "m1");
+    restart_model();
+    assert_int_equal(bc_announce_restore(), 0);
+    assert_int_equal(bc_announce_unacked()->len, 0);
+
+    /* A damaged file: the readable entries come back, the console says
+     * nothing is lost; an unreadable one is reported, not fatal. */
+    char *path = g_build_filename(dir, "data", "backchat", "accounts", "work",
+                                  "announcements", NULL);
+    if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+        g_free(path);
+        char *adir = bc_paths_account_dir("work", NULL);
+        path = g_build_filename(adir, "announcements", NULL);
+        g_free(adir);
+    }
+    assert_true(g_file_set_contents(path,
+                                    "[a]\nsource=priority\nfrom=dave@example.org\ntext=ok\n"
+                                    "[b]\nsource=nonsense\nfrom=x@example.org\n"
+                                    "[c]\nsource=server\n", -1, NULL));
+    restart_model();
+    assert_int_equal(bc_announce_restore(), 1);
+    assert_string_equal(((bc_announcement *)bc_announce_unacked()->pdata[0])->from,
+                        "dave@example.org");
+    assert_true(g_file_set_contents(path, "not a key file [", -1, NULL));
+    restart_model();
+    assert_int_equal(bc_announce_restore(), 0);
+    bc_conv *console = bc_conv_nth(0);
+    assert_non_null(strstr(bc_conv_line(console, console->len - 1)->text, "fix or remove"));
+
+    g_free(path);
+    s->account = NULL;
+    bc_account_free(acct);
+    bc_test_rm_rf(dir);
+    g_free(dir);
+    bc_paths_reset();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_receive_shows_in_tab, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unacked_kept_across_restart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_room_announcement_from_nick, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ack_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_memory_bounded_keeps_unacked, setup, teardown),
