@@ -355,44 +355,69 @@ static void clear_ring(bc_conv *c)
     c->scroll = 0;
 }
 
+/* Loads pages of history next to the ring, older than (ts, id) or newer,
+ * until one adds a line (a page of only corrections adds none), the ring
+ * is full, or the log has no more. Returns the lines added. */
+static int load_page(bc_conv *c, bool older, int64_t ts, int64_t id)
+{
+    bool *more = older ? &c->more_older : &c->more_newer;
+    int limit = page_size(c), added = 0, total = older ? 0 : total_rows(c);
+    bool no_room = false;
+    for (int guard = 0; guard < MAX_HIDDEN_PAGES; guard++) {
+        fetch f;
+        fetch_init(&f, c);
+        GError *err = NULL;
+        int n = older ? bc_store_page_time(store, c->jid, ts, id, limit, fetch_row, &f, &err)
+                      : bc_store_page_time_after(store, c->jid, ts, id, limit, fetch_row, &f,
+                                                 &err);
+        if (n < 0) {
+            report(older ? "read older messages" : "read newer messages", err);
+            *more = false;
+            fetch_clear(&f);
+            break;
+        }
+        if (n < limit)
+            *more = false;
+        if (f.corrections)
+            apply_edits_ring(c);
+        guint len = f.lines->len;
+        for (guint k = 0; k < len; k++) {
+            /* Older lines go in front, newest first; newer ones at the end. */
+            guint i = older ? len - 1 - k : k;
+            if (c->len == c->cap && !(older ? let_go_newest(c) : let_go_oldest(c, &total))) {
+                no_room = true; /* the view takes the whole ring */
+                *more = true;
+                break;
+            }
+            bc_line *l = fetch_take(&f, i);
+            if (older) {
+                bc_ring_insert(c, 0, l);
+            } else {
+                int r = bc_conv_line_rows(l);
+                bc_ring_insert(c, c->len, l);
+                /* Below the view: the view stays where it is. */
+                total += r;
+                c->scroll += r;
+            }
+            added++;
+        }
+        fetch_clear(&f);
+        if (added || no_room || !*more)
+            break;
+        /* Only corrections: go on from the far end of them. */
+        ts = older ? f.first_ts : f.last_ts;
+        id = older ? f.first_id : f.last_id;
+    }
+    return added;
+}
+
 int bc_history_page_older(bc_conv *c)
 {
     if (!bc_history_active(c) || !c->more_older)
         return 0;
     int64_t ts, id;
     cursor_old(c, &ts, &id);
-    int limit = page_size(c), added = 0;
-    bool no_room = false;
-    for (int guard = 0; guard < MAX_HIDDEN_PAGES; guard++) {
-        fetch f;
-        fetch_init(&f, c);
-        GError *err = NULL;
-        int n = bc_store_page_time(store, c->jid, ts, id, limit, fetch_row, &f, &err);
-        if (n < 0) {
-            report("read older messages", err);
-            c->more_older = false;
-            fetch_clear(&f);
-            break;
-        }
-        if (n < limit)
-            c->more_older = false;
-        if (f.corrections)
-            apply_edits_ring(c);
-        for (guint i = f.lines->len; i > 0; i--) {
-            if (c->len == c->cap && !let_go_newest(c)) {
-                no_room = true; /* the view takes the whole ring */
-                c->more_older = true;
-                break;
-            }
-            bc_ring_insert(c, 0, fetch_take(&f, i - 1));
-            added++;
-        }
-        fetch_clear(&f);
-        if (added || no_room || !c->more_older)
-            break;
-        ts = f.first_ts; /* only corrections: go on from the oldest of them */
-        id = f.first_id;
-    }
+    int added = load_page(c, true, ts, id);
     if (added)
         changed(c);
     return added;
@@ -407,43 +432,7 @@ int bc_history_page_newer(bc_conv *c)
         bc_history_reload(c);
         return (int)c->len;
     }
-    int limit = page_size(c), added = 0, total = total_rows(c);
-    bool no_room = false;
-    for (int guard = 0; guard < MAX_HIDDEN_PAGES; guard++) {
-        fetch f;
-        fetch_init(&f, c);
-        GError *err = NULL;
-        int n = bc_store_page_time_after(store, c->jid, ts, id, limit, fetch_row, &f, &err);
-        if (n < 0) {
-            report("read newer messages", err);
-            c->more_newer = false;
-            fetch_clear(&f);
-            break;
-        }
-        if (n < limit)
-            c->more_newer = false;
-        if (f.corrections)
-            apply_edits_ring(c);
-        for (guint i = 0; i < f.lines->len; i++) {
-            if (c->len == c->cap && !let_go_oldest(c, &total)) {
-                no_room = true;
-                c->more_newer = true;
-                break;
-            }
-            bc_line *l = fetch_take(&f, i);
-            int r = bc_conv_line_rows(l);
-            bc_ring_insert(c, c->len, l);
-            /* Below the view: the view stays where it is. */
-            total += r;
-            c->scroll += r;
-            added++;
-        }
-        fetch_clear(&f);
-        if (added || no_room || !c->more_newer)
-            break;
-        ts = f.last_ts;
-        id = f.last_id;
-    }
+    int added = load_page(c, false, ts, id);
     if (!c->more_newer)
         merge_held(c);
     changed(c);
