@@ -9,6 +9,7 @@
 #include "backchat/theme.h"
 #include "backchat/conv.h"
 #include "backchat/paths.h"
+#include "backchat/sanitize.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -275,7 +276,11 @@ static void warn(GPtrArray *w, const char *file, int line, const char *fmt, ...)
     va_start(ap, fmt);
     char *msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    g_ptr_array_add(w, g_strdup_printf("%s, line %d: %s", file, line, msg));
+    /* It quotes the file's bytes and goes to the console: clean text only
+     * (a shared theme must not reach the terminal with escapes). */
+    char *raw = g_strdup_printf("%s, line %d: %s", file, line, msg);
+    g_ptr_array_add(w, bc_sanitize_line(raw, -1));
+    g_free(raw);
     g_free(msg);
 }
 
@@ -296,8 +301,10 @@ static void apply(bc_theme *t, int grp, const char *gname, const char *k, const 
 {
     if (grp == -2) {
         if (!strcmp(k, "description")) {
+            /* Shown by /theme show: clean single-line text, stripped again
+             * since dropping controls may uncover blanks. */
             g_free(t->description);
-            t->description = g_strdup(v);
+            t->description = g_strstrip(bc_sanitize_line(v, -1));
         } else if (!strcmp(k, "nick-colors") || !strcmp(k, "nick_colors")) {
             if (!parse_bool(v, &t->nick_colors))
                 warn(w, file, ln, "[theme] %s: \"%s\" is not true or false", k, v);

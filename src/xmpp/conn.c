@@ -163,6 +163,12 @@ bool bc_xmpp_connected(void) { return stream_up; }
 
 bool bc_xmpp_will_reconnect(void) { return auto_reconnect && !stream_up; }
 
+void bc_xmpp_stream_fake(xmpp_conn_t *conn)
+{
+    bc_xconn = conn;
+    stream_up = conn != NULL;
+}
+
 static bool fd_readable(int fd)
 {
     struct pollfd p = {.fd = fd, .events = POLLIN};

@@ -229,6 +229,22 @@ void bc_xmpp_chatstate_message(xmpp_stanza_t *msg, const char *conv_jid, bool ou
 /* Adds <active/> to an outgoing chat message to `to`, and notes it. */
 void bc_xmpp_chatstate_add(xmpp_stanza_t *msg, const char *to);
 
+/* The handlers libstrophe calls for each incoming stanza by name
+ * (message.c, presence.c, iq.c); they always return 1 (keep). */
+int bc_xmpp_on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata);
+int bc_xmpp_on_presence(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata);
+int bc_xmpp_on_iq(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata);
+
+/* dispatch.c: hands one incoming stanza to the handler above that the
+ * connection would call for it; false for any other element (stream
+ * features, SASL and such are libstrophe's). For the fuzz target, which
+ * has no socket. */
+bool bc_xmpp_dispatch(xmpp_stanza_t *stanza);
+/* conn.c: makes `conn` (one that never connected: libstrophe drops what
+ * is sent on it) the current stream, up, as after a login; NULL: no
+ * stream. Only for driving the handlers without a server. */
+void bc_xmpp_stream_fake(xmpp_conn_t *conn);
+
 /* markers.c (XEP-0333) */
 void bc_xmpp_markers_init(void);
 /* Notes an incoming markable chat message from `peer` (bare JID). */

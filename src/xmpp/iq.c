@@ -396,7 +396,7 @@ static void send_empty_result(xmpp_stanza_t *iq)
 
 static bool is(const char *a, const char *b) { return a && strcmp(a, b) == 0; }
 
-static int on_iq(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
+int bc_xmpp_on_iq(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
     bc_xmpp_note_activity();
     const char *type = xmpp_stanza_get_type(stanza);
@@ -437,7 +437,7 @@ static int on_iq(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 
 void bc_xmpp_iq_handlers_add(xmpp_conn_t *conn)
 {
-    xmpp_handler_add(conn, on_iq, NULL, "iq", NULL, NULL);
+    xmpp_handler_add(conn, bc_xmpp_on_iq, NULL, "iq", NULL, NULL);
 }
 
 /* -- XEP-0092 and XEP-0012 requests ------------------------------------- */

@@ -214,7 +214,7 @@ void bc_xmpp_carbons_enable(void)
     xmpp_stanza_release(iq);
 }
 
-static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
+int bc_xmpp_on_message(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
     bc_xmpp_note_activity();
     /* Rooms first: groupchat, private messages from occupants,
@@ -292,7 +292,7 @@ void bc_xmpp_message_replay(xmpp_stanza_t *msg)
 
 void bc_xmpp_message_handlers_add(xmpp_conn_t *conn)
 {
-    xmpp_handler_add(conn, on_message, NULL, "message", NULL, NULL);
+    xmpp_handler_add(conn, bc_xmpp_on_message, NULL, "message", NULL, NULL);
 }
 
 bool bc_xmpp_send_chat(const char *to, const char *text, GError **err)

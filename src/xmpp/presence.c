@@ -57,7 +57,7 @@ static int64_t parse_idle(xmpp_stanza_t *stanza)
 
 static bool is(const char *a, const char *b) { return a && strcmp(a, b) == 0; }
 
-static int on_presence(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
+int bc_xmpp_on_presence(xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
     bc_xmpp_note_activity();
     const char *from = xmpp_stanza_get_from(stanza);
@@ -115,7 +115,7 @@ out:
 
 void bc_xmpp_presence_handlers_add(xmpp_conn_t *conn)
 {
-    xmpp_handler_add(conn, on_presence, NULL, "presence", NULL, NULL);
+    xmpp_handler_add(conn, bc_xmpp_on_presence, NULL, "presence", NULL, NULL);
 }
 
 /* -- our own presence ------------------------------------------------- */

@@ -285,11 +285,36 @@ static void test_find_and_override(void **state)
     g_free(tmp);
 }
 
+/* A shared theme file is not trusted: its description and the bad lines
+ * quoted in warnings reach the console, so no escape sequence, control or
+ * invalid UTF-8 may survive the parse. */
+static void test_untrusted_text_cleaned(void **state)
+{
+    const char *text = "[theme]\n"
+                       "description = \x01 Nice\x1b]0;owned\x07 one \xff\n"
+                       "[bar]\n"
+                       "fg = \x1b[31mred\n";
+    GPtrArray *w = g_ptr_array_new_with_free_func(g_free);
+    bc_theme *t = bc_theme_parse("t", text, "x.theme", w);
+    assert_null(strchr(t->description, '\x1b'));
+    assert_null(strchr(t->description, '\x07'));
+    assert_true(g_utf8_validate(t->description, -1, NULL));
+    assert_true(g_str_has_prefix(t->description, "Nice")); /* stripped after cleaning */
+    assert_int_equal(w->len, 1);
+    const char *m = w->pdata[0];
+    assert_true(g_str_has_prefix(m, "x.theme, line 4:"));
+    assert_null(strchr(m, '\x1b'));
+    assert_non_null(strstr(m, "[31mred"));
+    bc_theme_free(t);
+    g_ptr_array_free(w, TRUE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shipped_themes_parse_cleanly),
         cmocka_unit_test(test_bad_lines_warned),
+        cmocka_unit_test(test_untrusted_text_cleaned),
         cmocka_unit_test(test_color_syntax),
         cmocka_unit_test(test_nearest_palette),
         cmocka_unit_test(test_no_color),
