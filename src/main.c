@@ -8,6 +8,7 @@
 #include "backchat/config.h"
 #include "backchat/conv.h"
 #include "backchat/core.h"
+#include "backchat/ctl.h"
 #include "backchat/jid.h"
 #include "backchat/loop.h"
 #include "backchat/muc.h"
@@ -33,6 +34,7 @@ static void usage(FILE *f)
     fprintf(f,
             "Usage: backchat [-a ACCOUNT | --jid JID]\n"
             "       backchat export|stats|verify-logs|search [--help] ...\n"
+            "       backchat remote [--account NAME] /COMMAND...\n"
             "A keyboard-driven XMPP client for the terminal.\n"
             "\n"
             "  -a, --account NAME  connect the account NAME from the accounts file\n"
@@ -63,6 +65,16 @@ static bc_account *adhoc_account(bc_accounts *accts, const char *jid)
     g_free(bare);
     g_ptr_array_add(accts->list, a);
     return a;
+}
+
+/* A command from the control socket (`backchat remote`): run as if typed,
+ * answered with what it printed. */
+static bool run_remote(const char *line, GString *out, void *data)
+{
+    bc_console_capture_begin(out);
+    bool ok = bc_cmd_execute(line);
+    bc_console_capture_end();
+    return ok;
 }
 
 static void on_terminate(int signo, void *data)
@@ -171,6 +183,11 @@ int main(int argc, char **argv)
     bc_loop_on_signal(SIGINT, on_terminate, NULL);
 
     bc_console("backchat %s. /help lists the commands; Alt-1..Alt-0 switch tabs.", BC_VERSION);
+    if (acct && !bc_ctl_start(acct->name, run_remote, NULL, &err)) {
+        bc_console_err("%s; this one runs without a control socket, so backchat remote"
+                       " does not reach it.", err->message);
+        g_clear_error(&err);
+    }
     if (acct) {
         if (!bc_cmd_connect_account(acct, &err)) {
             bc_console_err("%s", err->message);
@@ -183,6 +200,7 @@ int main(int argc, char **argv)
 
     bc_loop_run();
 
+    bc_ctl_stop();
     bc_xmpp_flush_close(1000);
     bc_core_close_log();
     bc_ui_shutdown();

@@ -5,8 +5,10 @@
  *   backchat stats [--account NAME] [--since D]
  *   backchat verify-logs [--account NAME]
  *   backchat search [--account NAME] [--limit N] QUERY...
- * Each opens the account's log read-only (a running backchat may have it
- * open) and has --help. */
+ *   backchat remote [--account NAME] /COMMAND...  (through the control
+ *   socket, see ctl.h; exit 0 ok, 1 failed, 2 nothing running, 64 usage)
+ * Each log command opens the account's log read-only (a running backchat
+ * may have it open); each has --help. */
 #ifndef BACKCHAT_CLI_H
 #define BACKCHAT_CLI_H
 
@@ -21,6 +23,13 @@ enum {
     BC_CLI_CONFIG = 3,   /* no such account, or no log for it */
 };
 
+/* Exit codes of `backchat remote` (64 is EX_USAGE of sysexits.h). */
+enum {
+    BC_CLI_REMOTE_FAILED = 1,      /* the command failed */
+    BC_CLI_REMOTE_NOT_RUNNING = 2, /* no backchat listens for the account */
+    BC_CLI_REMOTE_USAGE = 64,
+};
+
 /* True if `word` (argv[1]) names one of the subcommands. */
 bool bc_cli_is_command(const char *word);
 
@@ -30,6 +39,10 @@ int bc_cli_main(int argc, char **argv);
 
 /* The same with the output streams given (tests). */
 int bc_cli_run(int argc, char **argv, FILE *out, FILE *errout);
+
+/* `backchat remote`: `args` (char*) joined with spaces is sent to the
+ * backchat of `account` (NULL: the default account). Returns the exit code. */
+int bc_cli_remote(const char *account, bool help, GPtrArray *args, FILE *out, FILE *err);
 
 /* Shared with the /export and /stats commands. */
 /* Writes an export of `conv` (NULL: all) to `file`: created 0600 under a

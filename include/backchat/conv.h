@@ -188,6 +188,12 @@ void bc_console_err(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 void bc_info(const char *fmt, ...) G_GNUC_PRINTF(1, 2);  /* current tab */
 void bc_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2); /* current tab */
 
+/* Until bc_console_capture_end(), the text of every notice and error line
+ * added to any conversation is also appended to `out`, one "\n"-ended
+ * line each: the control socket answers with what a command printed. */
+void bc_console_capture_begin(GString *out);
+void bc_console_capture_end(void);
+
 /* JIDs to offer in completion: open chats and those seen this session. */
 void bc_known_jid_add(const char *jid);
 GPtrArray *bc_known_jids(void); /* borrowed strings */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* `backchat export|stats|verify-logs|search`: the local log from the shell. */
+/* `backchat export|stats|verify-logs|search`: the local log from the shell;
+ * `backchat remote`: a /command for the running backchat. */
 #include "backchat/cli.h"
 #include "backchat/account.h"
 #include "backchat/paths.h"
@@ -28,6 +29,7 @@ typedef struct {
     const char *cmd;       /* the subcommand, for messages */
     const char *account, *since, *until, *format, *limit;
     bool help;
+    bool options_first;    /* options end at the first positional argument */
     GPtrArray *args;       /* positional arguments (borrowed from argv) */
 } cli_opts;
 
@@ -60,6 +62,7 @@ static bool parse_opts(int argc, char **argv, int allowed, cli_opts *o, FILE *er
         const char *a = argv[i];
         if (only_args || a[0] != '-' || strcmp(a, "-") == 0) {
             g_ptr_array_add(o->args, (gpointer)a);
+            only_args = only_args || o->options_first;
             continue;
         }
         if (strcmp(a, "--") == 0) {
@@ -647,6 +650,13 @@ static int cmd_search(cli_opts *o, FILE *out, FILE *err)
     return code;
 }
 
+/* ---- remote ------------------------------------------------------------- */
+
+static int cmd_remote(cli_opts *o, FILE *out, FILE *err)
+{
+    return bc_cli_remote(o->account, o->help, o->args, out, err);
+}
+
 /* ---- dispatch ----------------------------------------------------------- */
 
 static const struct {
@@ -658,6 +668,7 @@ static const struct {
     {"stats", OPT_ACCOUNT | OPT_SINCE, cmd_stats},
     {"verify-logs", OPT_ACCOUNT, cmd_verify},
     {"search", OPT_ACCOUNT | OPT_LIMIT, cmd_search},
+    {"remote", OPT_ACCOUNT, cmd_remote},
 };
 
 bool bc_cli_is_command(const char *word)
@@ -672,16 +683,21 @@ int bc_cli_run(int argc, char **argv, FILE *out, FILE *errout)
 {
     if (argc < 2 || !bc_cli_is_command(argv[1])) {
         fprintf(errout, "backchat: unknown command \"%s\"; the log commands are export, stats,"
-                        " verify-logs and search\n", argc >= 2 ? argv[1] : "");
+                        " verify-logs and search, and remote runs a /command\n",
+                argc >= 2 ? argv[1] : "");
         return BC_CLI_USAGE;
     }
     for (size_t i = 0; i < G_N_ELEMENTS(commands); i++) {
         if (strcmp(argv[1], commands[i].name) != 0)
             continue;
-        cli_opts o = {.cmd = commands[i].name, .args = g_ptr_array_new()};
+        /* remote: everything after the /command belongs to it, and its
+         * exit codes follow the sysexits convention. */
+        bool remote = commands[i].run == cmd_remote;
+        cli_opts o = {.cmd = commands[i].name, .options_first = remote,
+                      .args = g_ptr_array_new()};
         int code = parse_opts(argc, argv, commands[i].options, &o, errout)
                        ? commands[i].run(&o, out, errout)
-                       : BC_CLI_USAGE;
+                       : remote ? BC_CLI_REMOTE_USAGE : BC_CLI_USAGE;
         g_ptr_array_unref(o.args);
         fflush(out);
         return code;

@@ -387,9 +387,18 @@ bool bc_conv_close(size_t i)
     return true;
 }
 
+static GString *capture; /* see bc_console_capture_begin */
+
+void bc_console_capture_begin(GString *out) { capture = out; }
+void bc_console_capture_end(void) { capture = NULL; }
+
 bc_line *bc_conv_add(bc_conv *c, bc_line_kind kind, const char *from, const char *text,
                      int64_t ts)
 {
+    if (capture && (kind == BC_LINE_SYS || kind == BC_LINE_ERR)) {
+        g_string_append(capture, text ? text : "");
+        g_string_append_c(capture, '\n');
+    }
     if (!c)
         return NULL;
     bc_line *l = bc_line_new(ts, kind, from, text);

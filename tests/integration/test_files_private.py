@@ -27,7 +27,8 @@ def test_files_are_private_and_the_debug_log_has_no_password(server, home, app, 
     app.wait_for("privacy", timeout=5, region="view")
 
     files = [home.accounts_path, home.log_db(), home.pin_path(), debug,
-             os.path.join(home.data, "backchat", "layouts")]
+             os.path.join(home.data, "backchat", "layouts"),
+             os.path.join(home.runtime, "backchat", "test.sock")]
     for extra in ("-wal", "-shm"):
         if os.path.exists(home.log_db() + extra):
             files.append(home.log_db() + extra)
@@ -35,7 +36,7 @@ def test_files_are_private_and_the_debug_log_has_no_password(server, home, app, 
         assert os.path.exists(path), "missing %s" % path
         assert _mode(path) & 0o077 == 0, "%s is mode %o" % (path, _mode(path))
     for d in (os.path.join(home.config, "backchat"), os.path.join(home.data, "backchat"),
-              home.account_dir()):
+              home.account_dir(), os.path.join(home.runtime, "backchat")):
         assert _mode(d) & 0o077 == 0, "%s is mode %o" % (d, _mode(d))
 
     password = server.users["alice"]
