@@ -11,6 +11,9 @@ import json
 import os
 import statistics
 
+CLIENTS = ("backchat", "profanity", "mcabber")
+KEYS = ("wakeups", "invol", "cpu_ms", "oncpu_ms", "rss_mib", "threads", "first_ms",
+        "connected_ms", "poll_ms", "per_min")
 TARGETS = {"wakeups_min": 2.0, "rss_mib": 12.0, "first_ms": 30.0, "connected_ms": 200.0}
 
 
@@ -34,11 +37,13 @@ def main():
     for o in ("dir", "section", "date", "machine", "backchat", "profanity", "server",
               "strophe", "command", "profanity_settings"):
         ap.add_argument("--" + o.replace("_", "-"), required=True)
+    # Absent when the run had no mcabber (older callers).
+    ap.add_argument("--mcabber", default="")
     for o in ("runs", "idle", "settle", "hz"):
         ap.add_argument("--" + o, type=int, required=True)
     a = ap.parse_args()
 
-    per = {"backchat": [], "profanity": []}
+    per = {c: [] for c in CLIENTS}
     with open(os.path.join(a.dir, "samples.tsv")) as f:
         for line in f:
             p = line.split()
@@ -58,9 +63,8 @@ def main():
             except (OSError, ValueError):
                 r["first_ms"] = r["connected_ms"] = r["poll_ms"] = None
             per[c].append(r)
-    m = {c: {k: med([r.get(k) for r in rs]) for k in
-             ("wakeups", "invol", "cpu_ms", "oncpu_ms", "rss_mib", "threads", "first_ms",
-              "connected_ms", "poll_ms")} for c, rs in per.items()}
+    shown = [c for c in CLIENTS if per[c]]
+    m = {c: {k: med([r.get(k) for r in rs]) for k in KEYS} for c, rs in per.items()}
     for c in m:
         w = m[c]["wakeups"]
         m[c]["per_min"] = None if w is None else w * 60 / a.idle
@@ -68,7 +72,7 @@ def main():
     rows = ["| client | wake-ups | per min | involuntary | CPU ms | on-CPU ms | RSS MiB"
             " | threads | first frame ms | connected ms |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for c in ("backchat", "profanity"):
+    for c in shown:
         x = m[c]
         rows.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             c, fmt(x["wakeups"], 0), fmt(x["per_min"]), fmt(x["invol"], 0), fmt(x["cpu_ms"], 0),
@@ -76,13 +80,21 @@ def main():
             fmt(x["first_ms"]), fmt(x["connected_ms"])))
     table = "\n".join(rows)
 
-    def ratio(k):
-        b, p = m["backchat"][k], m["profanity"][k]
+    def ratio(k, peer="profanity"):
+        b, p = m["backchat"][k], m[peer][k]
         if b is None or p is None:
             return "n/a"
+        if b <= 0 and p <= 0:
+            return "n/a (both 0)"
         if b <= 0:
-            return ">= %.0fx (backchat: 0)" % p
+            return ">= %.*fx (backchat: 0)" % (0 if p >= 10 else 1, p)
         return "%.1fx" % (p / b)
+
+    # One line per peer that ran alongside backchat: peer/backchat, as the
+    # peers' numbers are the larger ones (backchat's wake-ups are often 0).
+    ratio_lines = [(peer, "wake-ups %s, on-CPU %s, RSS %s"
+                    % (ratio("wakeups", peer), ratio("oncpu_ms", peer), ratio("rss_mib", peer)))
+                   for peer in ("profanity", "mcabber") if peer in shown and "backchat" in shown]
 
     b = m["backchat"]
     tg = ["| target (backchat) | wanted | measured | |", "|---|---:|---:|---|",
@@ -92,19 +104,20 @@ def main():
           "| connected after exec (loopback) | <= 200 ms | %s ms | %s |" % (fmt(b["connected_ms"]), verdict(b["connected_ms"], TARGETS["connected_ms"]))]
     runs_note = ("Medians of %d runs." % a.runs if a.runs > 1
                  else "One run (RUNS=1): single measurements, not medians.")
-    per_run = ", ".join("run %d: %d" % (r["run"], r["wakeups"]) for r in per["backchat"])
+    per_run = ", ".join("run %d: %d" % (r["run"], r["wakeups"]) for r in per["backchat"]) or "none"
 
     print()
     print("Idle wake-ups and start-up (%s)" % runs_note)
     print(table)
     print()
     print("\n".join(tg))
-    print("ratio profanity/backchat: wake-ups %s, on-CPU %s, RSS %s"
-          % (ratio("wakeups"), ratio("oncpu_ms"), ratio("rss_mib")))
+    for peer, line in ratio_lines:
+        print("ratio %s/backchat: %s" % (peer, line))
 
     out = ["<!-- idle_wakeups:begin -->", "## Idle wake-ups and start-up", "",
            "How fast a client starts, and how often a connected, idle client wakes up.",
-           "Each run: a fresh backchat and a fresh profanity against the same private",
+           "Each run: a fresh %s against the same private" % " and ".join(
+               [", ".join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown),
            "Prosody on loopback, each in its own 120x40 tmux pane, default settings,",
            "nothing typed.",
            "",
@@ -112,27 +125,34 @@ def main():
            "  wall-clock stamp its shell writes just before `exec`) until the screen",
            "  first has text, and until the client shows it is connected (backchat:",
            "  the status line says `connected`; profanity: `logged in successfully`",
-           "  and `[online]`); `startup_watch.py` polls `tmux capture-pane` back to",
+           "  and `[online]`; mcabber: its status bar turns from `[_]` to `[o]`);",
+           "  `startup_watch.py` polls `tmux capture-pane` back to",
            "  back, every %s ms on average (the resolution). One client at a time." % fmt(b["poll_ms"]),
            "- **wake-ups**: voluntary context switches of the client (all threads)",
-           "  over the same %d s window for both clients, after both were connected" % a.idle,
+           "  over the same %d s window for all clients, after all were connected" % a.idle,
            "  and %d s of settling; CPU ms is utime+stime (`/proc/PID/stat`, %d ms" % (a.settle, 1000 // a.hz),
            "  ticks), on-CPU ms the sum of `/proc/PID/task/*/schedstat` (ns); RSS is",
            "  VmRSS at the end of the window.",
            "",
            "Run %s" % a.date, "",
            "- machine: %s" % a.machine,
-           "- backchat: %s (keepalive: a ping every 120 s)" % a.backchat,
-           "- profanity: %s; account with tls.policy=trust" % a.profanity,
-           "- profanity settings (defaults): %s" % a.profanity_settings,
-           "- server: %s" % a.server,
-           "- libstrophe (used by both): %s" % a.strophe,
-           "- backchat settings: no config file (defaults); certificate pinned in trusted-certs",
-           "", runs_note + " backchat's wake-ups per run: %s." % per_run, "",
-           table, "",
-           "**Profanity/backchat: wake-ups %s, on-CPU time %s, RSS %s.**"
-           % (ratio("wakeups"), ratio("oncpu_ms"), ratio("rss_mib")), "",
-           "\n".join(tg)]
+           "- backchat: %s (keepalive: a ping every 120 s)" % a.backchat]
+    if "profanity" in shown:
+        out += ["- profanity: %s; account with tls.policy=trust" % a.profanity,
+                "- profanity settings (defaults): %s" % a.profanity_settings]
+    if "mcabber" in shown:
+        out += ["- mcabber: %s;" % a.mcabber,
+                "  mcabberrc with the account and the certificate's fingerprint only, so",
+                "  its defaults: a keepalive ping every 40 s (pinginterval), no auto-away,",
+                "  no logging; it uses Loudmouth, not libstrophe"]
+    out += ["- server: %s" % a.server,
+            "- libstrophe (used by backchat and profanity): %s" % a.strophe,
+            "- backchat settings: no config file (defaults); certificate pinned in trusted-certs",
+            "", runs_note + " backchat's wake-ups per run: %s." % per_run, "",
+            table, "",
+            "\n\n".join("**%s/backchat: %s.**" % ({"profanity": "Profanity"}.get(peer, peer), line)
+                        for peer, line in ratio_lines), "",
+            "\n".join(tg)]
     if a.idle < 120:
         out += ["", "The %d s window is shorter than backchat's keepalive (a ping every" % a.idle,
                 "120 s), so it may hold no ping: over a long window expect about one",

@@ -29,7 +29,7 @@ die() { printf '%s: error: %s\n' "$NAME" "$*" >&2; exit 1; }
 need_tools() {  # need_tools CMD...: all installed, or die naming the Debian packages
     local c
     for c in "$@"; do
-        command -v "$c" >/dev/null 2>&1 || die "'$c' is not installed (Debian: tmux profanity prosody openssl python3)"
+        command -v "$c" >/dev/null 2>&1 || die "'$c' is not installed (Debian: tmux profanity mcabber prosody openssl python3; make bench installs them when run as root)"
     done
 }
 
@@ -242,6 +242,12 @@ profanity_connected() { # console says logged in, title bar says [online]
         grep -q '\[online\]' <<<"${l[0]}"
 }
 
+mcabber_connected() {   # the main status bar (second to last row) went from [_] to [o]
+    local -a l
+    mapfile -t l
+    [[ ${l[ROWS - 2]} =~ ^\ *\[o\] ]]
+}
+
 # wait_connected KEY SOCKET CHECKFN STDERR_FILE PID [TIMEOUT]
 wait_connected() {
     local key=$1 sock=$2 check=$3 errf=$4 pid=$5 timeout=${6:-${CONNECT_TIMEOUT:-30}}
@@ -315,14 +321,45 @@ EOF
     )
 }
 
+# setup_mcabber DIR USER PASSWORD: $HOME/.mcabber/mcabberrc (mcabber reads
+# no XDG directories) with the account and the server certificate pinned by
+# its SHA-256 fingerprint: ssl_ignore_checks skips the chain check a
+# self-signed certificate fails, the fingerprint check stays.  Nothing else
+# is set: no logging, no history loading, no trace log (all off by default).
+setup_mcabber() {
+    local d=$1 fp
+    make_home "$d"
+    mkdir -p "$d/home/.mcabber"
+    chmod 700 "$d/home/.mcabber"
+    fp=$(openssl x509 -noout -fingerprint -sha256 -in "$CERT") || die "cannot read $CERT"
+    fp=${fp#*=}
+    fp=${fp//:/}
+    (
+        umask 077
+        cat >"$d/home/.mcabber/mcabberrc" <<EOF
+set jid = $2@localhost
+set password = $3
+set server = 127.0.0.1
+set port = $PORT
+set resource = mcabber
+set disable_random_resource = 1
+set tls = 1
+set ssl_ignore_checks = 1
+set ssl_fingerprint = SHA256:${fp,,}
+EOF
+    )
+}
+
 # -- reporting ----------------------------------------------------------------------
-machine_info() { # sets MACHINE, NOW, STROPHE_VERSION, PROF_VERSION, PROSODY_VERSION
+machine_info() { # sets MACHINE, NOW, STROPHE_VERSION, PROF_VERSION, MCABBER_VERSION,
+                 # PROSODY_VERSION
     local cpu
     cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //')
     MACHINE="$(nproc) CPUs${cpu:+ ($cpu)}, Linux $(uname -r) $(uname -m); load average at the start: $BENCH_LOAD"
     NOW=$(date -u '+%Y-%m-%d %H:%M UTC')
     STROPHE_VERSION=$(dpkg-query -W -f='${Version}' libstrophe0 2>/dev/null || echo "?")
     PROF_VERSION="$(profanity --version 2>&1 | head -n 1) (Debian package $(dpkg-query -W -f='${Version}' profanity 2>/dev/null))"
+    MCABBER_VERSION="$(mcabber -V 2>/dev/null | head -n 1 | sed 's/ --.*//') (Debian package $(dpkg-query -W -f='${Version}' mcabber 2>/dev/null))"
     PROSODY_VERSION="Prosody $(dpkg-query -W -f='${Version}' prosody 2>/dev/null)"
 }
 

@@ -8,7 +8,9 @@
 # lines from the middle of a 100k-line conversation, scrolling back through
 # all of it, verify/stats/export over the whole log, and RSS. Each search
 # and paging number has a naive baseline on the same database (a LIKE scan,
-# LIMIT/OFFSET paging): no peer client has log search to compare with.
+# LIMIT/OFFSET paging): no peer client has log search to compare with
+# (Profanity has none; mcabber's /buffer search_* only looks through the
+# buffer open in memory, not its log files).
 # Results go to the "Local log" section of tests/bench/RESULTS.md.
 #
 #   tests/bench/log_search.sh
@@ -51,7 +53,8 @@ SECTION=$T/section.md
     echo
     echo "A log of $N messages written through the store API (\`bc_store_append\`,"
     echo "one \`bc_store_flush\` per 1000), then timed in the same process. No peer"
-    echo "client has log search (Profanity has none), so each number is set"
+    echo "client has log search (Profanity has none; mcabber's \`/buffer search_*\`"
+    echo "only looks through the buffer open in memory), so each number is set"
     echo "against the naive way on the same database: a LIKE scan for search,"
     echo "LIMIT/OFFSET for paging. Timings are wall clock, warm page cache."
     echo

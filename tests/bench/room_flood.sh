@@ -3,8 +3,8 @@
 #
 # room_flood.sh — what does a busy room cost a client?  10,000 groupchat
 # messages sent as fast as the server takes them, side by side with Debian's
-# Profanity and with a null client (tests/bench/nullclient.c: libstrophe
-# only, parses and drops) as the floor.
+# Profanity, Debian's mcabber, and a null client (tests/bench/nullclient.c:
+# libstrophe only, parses and drops) as the floor.
 #
 #   tests/bench/room_flood.sh
 #
@@ -17,6 +17,10 @@
 #                     so the room tab is not on screen: a hidden tab should
 #                     cost no drawing
 #   profanity         as carol, tls.policy=trust; joins with /join
+#   mcabber           as dave, certificate fingerprint pinned in its
+#                     ~/.mcabber/mcabberrc; joins with /room join, then
+#                     opens the room's buffer (/roster search, Enter);
+#                     no logging (its default)
 #   null              the null client (no terminal), built here with
 #                     cc + pkg-config libstrophe
 # and tests/bench/room_flood.py (a slixmpp sender in its own process, which
@@ -42,7 +46,8 @@
 # Environment:
 #   BACKCHAT         the backchat binary (default ./backchat, built if missing)
 #   FLOOD_MESSAGES   messages per run (default 10000)
-#   FLOOD_CLIENTS    which clients (default "null profanity backchat backchat-hidden")
+#   FLOOD_CLIENTS    which clients (default "null profanity mcabber backchat
+#                    backchat-hidden")
 #   RUNS             runs per client; the report gives medians (default 1)
 #   FLOOD_TIMEOUT    seconds a client may take for the whole flood (default 300)
 #   CONNECT_TIMEOUT  seconds to wait for a client to connect (default 30)
@@ -61,18 +66,18 @@ FLOOD_MESSAGES=${FLOOD_MESSAGES:-10000}
 FLOOD_TIMEOUT=${FLOOD_TIMEOUT:-300}
 CONNECT_TIMEOUT=${CONNECT_TIMEOUT:-30}
 RUNS=${RUNS:-1}
-read -ra CLIENTS <<<"${FLOOD_CLIENTS:-null profanity backchat backchat-hidden}"
+read -ra CLIENTS <<<"${FLOOD_CLIENTS:-null profanity mcabber backchat backchat-hidden}"
 ROOM=flood@conference.localhost
 
 for v in FLOOD_MESSAGES FLOOD_TIMEOUT CONNECT_TIMEOUT RUNS; do
     [[ ${!v} =~ ^[0-9]+$ && ${!v} -gt 0 ]] || die "$v must be a positive whole number (got '${!v}')"
 done
 for c in "${CLIENTS[@]}"; do
-    case $c in null|profanity|backchat|backchat-hidden) ;;
-        *) die "FLOOD_CLIENTS: unknown client '$c' (null, profanity, backchat, backchat-hidden)" ;;
+    case $c in null|profanity|mcabber|backchat|backchat-hidden) ;;
+        *) die "FLOOD_CLIENTS: unknown client '$c' (null, profanity, mcabber, backchat, backchat-hidden)" ;;
     esac
 done
-need_tools tmux profanity prosody prosodyctl openssl cc pkg-config "$PY"
+need_tools tmux profanity mcabber prosody prosodyctl openssl cc pkg-config "$PY"
 pkg-config --exists libstrophe || die "libstrophe's development files are missing (Debian: libstrophe-dev)"
 ensure_backchat
 
@@ -114,7 +119,8 @@ PW_SEND="bench-s-$RANDOM$RANDOM"
 PW_BC="bench-a-$RANDOM$RANDOM"
 PW_PROF="bench-c-$RANDOM$RANDOM"
 PW_NULL="bench-n-$RANDOM$RANDOM"
-USERS="flooder:$PW_SEND,alice:$PW_BC,carol:$PW_PROF,nullc:$PW_NULL"
+PW_MCAB="bench-d-$RANDOM$RANDOM"
+USERS="flooder:$PW_SEND,alice:$PW_BC,carol:$PW_PROF,nullc:$PW_NULL,dave:$PW_MCAB"
 
 # run_one CLIENT RUN -> $T/result-CLIENT-RUN.json
 run_one() {
@@ -130,6 +136,15 @@ run_one() {
             start_client "$SOCK" profanity "$d/stderr" "$(client_env "$d")" profanity -a carol
             wait_connected profanity "$SOCK" profanity_connected "$d/stderr" "$CLIENT_PID"
             how=(--pid "$CLIENT_PID" --join-keys "/join $ROOM") ;;
+        mcabber)
+            setup_mcabber "$d" dave "$PW_MCAB"
+            start_client "$SOCK" mcabber "$d/stderr" "$(client_env "$d")" mcabber
+            wait_connected mcabber "$SOCK" mcabber_connected "$d/stderr" "$CLIENT_PID"
+            # /room join leaves the status buffer focused: select the room
+            # in the roster, then Enter on the empty line opens its buffer.
+            how=(--pid "$CLIENT_PID" --join-keys "/room join $ROOM dave"
+                 --after-join-keys "/roster search $ROOM" --after-join-keys Enter
+                 --after-join-keys Enter) ;;
         backchat*)
             setup_backchat "$d" alice "$PW_BC"
             start_client "$SOCK" backchat "$d/stderr" "$(client_env "$d")" "$(printf '%q' "$BACKCHAT")" -a bench
@@ -180,8 +195,8 @@ CMDLINE="tests/bench/room_flood.sh"
 SECTION=$T/section.md
 "$PY" "$HERE/room_flood_report.py" --dir "$T" --runs "$RUNS" --count "$FLOOD_MESSAGES" \
     --clients "${CLIENTS[*]}" --section "$SECTION" --date "$NOW" --machine "$MACHINE" \
-    --backchat "$BC_VERSION" --profanity "$PROF_VERSION" --server "$PROSODY_VERSION" \
-    --strophe "$STROPHE_VERSION" --command "$CMDLINE" \
+    --backchat "$BC_VERSION" --profanity "$PROF_VERSION" --mcabber "$MCABBER_VERSION" \
+    --server "$PROSODY_VERSION" --strophe "$STROPHE_VERSION" --command "$CMDLINE" \
     || die "could not write the report"
 if [[ $RESULTS != "-" ]]; then
     results_section room_flood "$SECTION"

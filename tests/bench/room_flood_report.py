@@ -11,7 +11,7 @@ import statistics
 import sys
 
 LABEL = {"backchat": "backchat", "backchat-hidden": "backchat, room tab hidden",
-         "profanity": "profanity", "null": "null client"}
+         "profanity": "profanity", "mcabber": "mcabber", "null": "null client"}
 
 
 def load(d, client, runs):
@@ -48,6 +48,8 @@ def main():
     for o in ("dir", "clients", "section", "date", "machine", "backchat", "profanity",
               "server", "strophe", "command"):
         ap.add_argument("--" + o, required=True)
+    # Absent when the run had no mcabber (older callers): the line is left out.
+    ap.add_argument("--mcabber", default="")
     ap.add_argument("--runs", type=int, required=True)
     ap.add_argument("--count", type=int, required=True)
     a = ap.parse_args()
@@ -81,8 +83,9 @@ def main():
         return m.get(c, {}).get(k)
 
     rat = ["| ratio | CPU | last shown | done | peak RSS |", "|---|---:|---:|---:|---:|"]
-    pairs = [("backchat", "profanity"), ("backchat", "null"),
-             ("backchat-hidden", "profanity"), ("backchat-hidden", "null"),
+    pairs = [("backchat", "profanity"), ("backchat", "mcabber"), ("backchat", "null"),
+             ("backchat-hidden", "profanity"), ("backchat-hidden", "mcabber"),
+             ("backchat-hidden", "null"),
              ("backchat-hidden", "backchat")]
     for x, y in pairs:
         if x not in clients or y not in clients:
@@ -137,6 +140,15 @@ def main():
         print("note: " + n)
     print(targets)
 
+    peers = []
+    if "profanity" in clients:
+        peers.append("- profanity: %s; account with tls.policy=trust" % a.profanity)
+    if "mcabber" in clients:
+        peers.append("- mcabber: %s, on Loudmouth, not libstrophe;\n"
+                     "  mcabberrc with the account and the certificate's fingerprint, its\n"
+                     "  defaults otherwise (no logging, no history loading, buffers\n"
+                     "  unbounded); joined with `/room join`, then the room's buffer opened\n"
+                     "  (`/roster search`, Enter)" % a.mcabber)
     text = """<!-- room_flood:begin -->
 ## Room flood
 
@@ -146,7 +158,7 @@ into room flood@conference.localhost as fast as the server takes them, by a
 slixmpp sender in its own process that created the room first. Each run of
 each client against a freshly started private Prosody on loopback (no room
 history carried over), the client in its own 120x40 tmux pane, default
-settings, joined with `/join` before the flood. The **null client**
+settings, joined before the flood. The **null client**
 (`tests/bench/nullclient.c`: libstrophe only, TLS, joins, parses every
 stanza and drops it) is the floor: no screen, no log, no model.
 
@@ -170,9 +182,8 @@ Run %(date)s
 
 - machine: %(machine)s
 - backchat: %(backchat)s
-- profanity: %(profanity)s; account with tls.policy=trust
-- server: %(server)s (MUC component with muc_mam)
-- libstrophe (used by all three): %(strophe)s
+%(peers)s- server: %(server)s (MUC component with muc_mam)
+- libstrophe (used by backchat, profanity and the null client): %(strophe)s
 
 %(table)s
 
@@ -188,7 +199,7 @@ Reproduce: `%(command)s` (`RUNS=3` for medians of three runs; `BACKCHAT=path`
 for another build; `FLOOD_MESSAGES=N`), or `make bench`.
 <!-- room_flood:end -->
 """ % {"count": a.count, "date": a.date, "machine": a.machine, "backchat": a.backchat,
-       "profanity": a.profanity, "server": a.server, "strophe": a.strophe, "table": table,
+       "peers": "".join(x + "\n" for x in peers), "server": a.server, "strophe": a.strophe, "table": table,
        "ratios": ratios, "targets": targets, "notes": "\n".join("- " + n for n in notes), "command": a.command}
     with open(a.section, "w") as f:
         f.write(text)

@@ -3,6 +3,8 @@
 #
 # roster_load.sh — how long, and how much CPU, does a client need to load a
 # big roster, some of it online?  Side by side with Debian's Profanity.
+# (Not mcabber: its roster panel shows neither group counts nor a total,
+# so the moment its whole roster is loaded cannot be read off its screen.)
 #
 #   tests/bench/roster_load.sh [N...]      (default: 2000)
 #

@@ -10,20 +10,23 @@
 #   tests/bench/run.sh              the default set, in this order:
 #     idle_wakeups  start-up (first frame, connected) and a connected idle
 #                   client's wake-ups, CPU and RSS over 60 s, vs Profanity
+#                   and mcabber
 #     room_flood    10,000 messages into a room: CPU, time to screen, peak
 #                   RSS; backchat (room tab focused and hidden), Profanity,
-#                   and the null client (nullclient.c) as the floor
+#                   mcabber, and the null client (nullclient.c) as the floor
 #     room_growth   50,000 messages in one room: RSS after, growth per
 #                   message (soak.sh with one room)
-#     roster_load   2,000 contacts, 200 of them online, vs Profanity
+#     roster_load   2,000 contacts, 200 of them online, vs Profanity (not
+#                   mcabber: nothing on its screen says its roster is loaded)
 #                   (roster_fixture.py, roster_online.py, roster_watch.py)
-#     log_search    search and paging in a 1,000,000-message local log
+#     log_search    search and paging in a 1,000,000-message local log (no
+#                   peer client: neither Profanity nor mcabber searches its log)
 #   tests/bench/run.sh soak         200,000 messages across 20 rooms, RSS
 #                                   over time (not in the default set:
 #                                   BENCH_SOAK=1 adds it)
 #   tests/bench/run.sh NAME...      only the named ones
 #
-# RUNS=1 for a quick pass.  With RUNS=3 the default set takes about 14
+# RUNS=1 for a quick pass.  With RUNS=3 the default set takes about 15
 # minutes on 2 cores (the soak about one more).  roster_load gives Profanity DRAIN_TIMEOUT=60 s here
 # (its drain figures are then lower bounds).  lib.sh and the *_report.py,
 # *_watch.py etc. are helpers, not benchmarks.

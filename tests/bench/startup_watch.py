@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Time a client's start-up in a tmux pane; used by tests/bench/idle_wakeups.sh.
 
-    startup_watch.py --client backchat|profanity --tmux-socket S
+    startup_watch.py --client backchat|profanity|mcabber --tmux-socket S
         --tmux-conf F --stamp FILE --rows N [--timeout S]
 
 Started before the client.  The pane's shell writes the wall-clock time
@@ -13,7 +13,9 @@ moment:
   first_frame_s  the screen first has any text on it
   connected_s    the client shows it is connected: backchat's status line
                  (second to last row) says "connected"; Profanity's console
-                 says "logged in successfully" and its title bar "[online]"
+                 says "logged in successfully" and its title bar "[online]";
+                 mcabber's status bar (second to last row) went from "[_]"
+                 (offline) to "[o]" (online, once the session is up)
 
 "poll_ms" is the mean time between two polls: the resolution of both.
 Prints one JSON object; exit status 1 when the client did not connect within
@@ -29,18 +31,21 @@ import sys
 import time
 
 CONNECTED = re.compile(r"(^|[^\w-])connected($|[^\w-])")
+MCABBER_ONLINE = re.compile(r"^ *\[o\]")
 
 
 def connected(client, lines, rows):
     if client == "backchat":
         return len(lines) >= rows - 1 and bool(CONNECTED.search(lines[rows - 2]))
+    if client == "mcabber":
+        return len(lines) >= rows - 1 and bool(MCABBER_ONLINE.match(lines[rows - 2]))
     return (any("logged in successfully" in ln for ln in lines)
             and bool(lines) and "[online]" in lines[0])
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--client", choices=("backchat", "profanity"), required=True)
+    ap.add_argument("--client", choices=("backchat", "profanity", "mcabber"), required=True)
     ap.add_argument("--tmux-socket", required=True)
     ap.add_argument("--tmux-conf", required=True)
     ap.add_argument("--stamp", required=True)
