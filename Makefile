@@ -14,7 +14,9 @@ PKGS      := libstrophe ncursesw openssl libnotify sqlite3 glib-2.0 readline
 CFLAGS    ?= -O2 -g
 WARN      := -std=c17 -Wall -Wextra -Wformat=2 -Werror -Wno-unused-parameter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libnotify is compiled against but not linked: src/notify loads it with
+# dlopen when the first notification is shown (it drags in gio and more).
+PKG_LIBS   = $(shell pkg-config --libs $(filter-out libnotify,$(PKGS)) 2>/dev/null)
 CPPFLAGS  += -Iinclude -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 \
              -DBC_VERSION='"$(VERSION)"' -DBC_DATADIR='"$(DATADIR)"'
 DEPFLAGS   = -MMD -MP

@@ -16,10 +16,13 @@
 #include "backchat/roster.h"
 #include "backchat/status.h"
 #include "backchat/session.h"
+#include "backchat/tls_roots.h"
 #include "backchat/ui.h"
 #include "backchat/xmpp.h"
 
+#include <dlfcn.h>
 #include <locale.h>
+#include <openssl/ssl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +68,20 @@ static bc_account *adhoc_account(bc_accounts *accts, const char *jid)
     g_free(bare);
     g_ptr_array_add(accts->list, a);
     return a;
+}
+
+/* libstrophe calls this for every TLS connection; defined here, it takes
+ * the place of OpenSSL's for the whole program. The system roots then come
+ * from the hashed directory as each chain needs them, not from parsing the
+ * whole bundle (src/xmpp/tls_roots.c); anything else goes to OpenSSL's. */
+int SSL_CTX_set_default_verify_paths(SSL_CTX *ctx)
+{
+    if (bc_tls_system_roots(ctx))
+        return 1;
+    static int (*openssl_fn)(SSL_CTX *);
+    if (!openssl_fn)
+        openssl_fn = (int (*)(SSL_CTX *))dlsym(RTLD_NEXT, "SSL_CTX_set_default_verify_paths");
+    return openssl_fn ? openssl_fn(ctx) : 0;
 }
 
 /* A command from the control socket (`backchat remote`): run as if typed,

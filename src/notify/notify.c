@@ -8,7 +8,12 @@
  * one worker thread calls libnotify. When a call fails the worker stops
  * trying for a while (retry_ms) and everything in between goes to the
  * fallback at once; the worker tells the loop through a pipe, and the
- * loop rings the terminal bell and says once in the console why. */
+ * loop rings the terminal bell and says once in the console why.
+ *
+ * libnotify is loaded with dlopen the first time a notification is shown,
+ * not linked: it drags in gio, gobject, gdk-pixbuf, libmount and more,
+ * about 1.5 MiB resident in every session, and many sessions never show
+ * a desktop notification. Without it, notifications take the fallback. */
 #include "backchat/config.h"
 #include "backchat/conv.h"
 #include "backchat/jid.h"
@@ -17,6 +22,7 @@
 #include "backchat/session.h"
 #include "backchat/status.h"
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <glib.h>
 #include <libnotify/notify.h>
@@ -83,28 +89,80 @@ static void set_reason(const char *why)
     g_mutex_unlock(&mu);
 }
 
+/* The libnotify calls we make, resolved from the loaded library. */
+static struct {
+    gboolean (*init)(const char *app_name);
+    void (*uninit)(void);
+    NotifyNotification *(*create)(const char *summary, const char *body, const char *icon);
+    gboolean (*update)(NotifyNotification *n, const char *summary, const char *body,
+                       const char *icon);
+    void (*set_urgency)(NotifyNotification *n, NotifyUrgency urgency);
+    void (*set_category)(NotifyNotification *n, const char *category);
+    gboolean (*show)(NotifyNotification *n, GError **error);
+    void (*unref)(gpointer object);
+} ln;
+static bool ln_loaded, ln_initted; /* worker thread only */
+
+#define LN_SONAME "libnotify.so.4"
+
+/* Worker thread. The library stays loaded once loaded: it registers
+ * GObject types, which cannot be unloaded. */
+static bool libnotify_load(void)
+{
+    if (ln_loaded)
+        return true;
+    void *h = dlopen(LN_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        const char *e = dlerror();
+        char *why = g_strdup_printf("%s could not be loaded: %s; install libnotify",
+                                    LN_SONAME, e ? e : "not found");
+        set_reason(why);
+        g_free(why);
+        return false;
+    }
+#define LN_SYM(field, name) (ln.field = (__typeof__(ln.field))dlsym(h, name))
+    bool ok = LN_SYM(init, "notify_init") && LN_SYM(uninit, "notify_uninit") &&
+              LN_SYM(create, "notify_notification_new") &&
+              LN_SYM(update, "notify_notification_update") &&
+              LN_SYM(set_urgency, "notify_notification_set_urgency") &&
+              LN_SYM(set_category, "notify_notification_set_category") &&
+              LN_SYM(show, "notify_notification_show") &&
+              LN_SYM(unref, "g_object_unref"); /* gobject, loaded with it */
+#undef LN_SYM
+    if (!ok) {
+        set_reason(LN_SONAME " lacks a function backchat needs; update libnotify");
+        memset(&ln, 0, sizeof ln);
+        dlclose(h);
+        return false;
+    }
+    ln_loaded = true;
+    return true;
+}
+
 static bool libnotify_show(const char *key, const char *summary, const char *body,
                            bc_notify_urgency urgency, void *data)
 {
-    if (!notify_is_initted() && !notify_init("backchat")) {
+    if (!libnotify_load())
+        return false;
+    if (!ln_initted && !(ln_initted = ln.init("backchat"))) {
         set_reason("libnotify could not start");
         return false;
     }
     if (!notes)
-        notes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+        notes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, ln.unref);
     NotifyNotification *n = g_hash_table_lookup(notes, key);
     if (n) {
-        notify_notification_update(n, summary, body, NULL);
+        ln.update(n, summary, body, NULL);
     } else {
-        n = notify_notification_new(summary, body, NULL);
+        n = ln.create(summary, body, NULL);
         g_hash_table_insert(notes, g_strdup(key), n);
     }
     static const NotifyUrgency map[] = {NOTIFY_URGENCY_LOW, NOTIFY_URGENCY_NORMAL,
                                         NOTIFY_URGENCY_CRITICAL};
-    notify_notification_set_urgency(n, map[urgency]);
-    notify_notification_set_category(n, "im.received");
+    ln.set_urgency(n, map[urgency]);
+    ln.set_category(n, "im.received");
     GError *err = NULL;
-    bool ok = notify_notification_show(n, &err);
+    bool ok = ln.show(n, &err);
     if (!ok) {
         set_reason(err ? err->message : "the notification service did not answer");
         g_clear_error(&err);
@@ -179,8 +237,10 @@ static gpointer worker_main(gpointer unused)
     }
     g_mutex_unlock(&mu);
     g_clear_pointer(&notes, g_hash_table_destroy);
-    if (notify_is_initted())
-        notify_uninit();
+    if (ln_initted) {
+        ln.uninit();
+        ln_initted = false;
+    }
     while (g_main_context_iteration(worker_ctx, FALSE))
         ;
     g_main_context_pop_thread_default(worker_ctx);
