@@ -16,7 +16,7 @@ WARN      := -std=c17 -Wall -Wextra -Wformat=2 -Werror -Wno-unused-parameter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libnotify is compiled against but not linked: src/notify loads it with
 # dlopen when the first notification is shown (it drags in gio and more).
-PKG_LIBS   = $(shell pkg-config --libs $(filter-out libnotify,$(PKGS)) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(filter-out libnotify,$(PKGS)) 2>/dev/null) -lresolv
 CPPFLAGS  += -Iinclude -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 \
              -DBC_VERSION='"$(VERSION)"' -DBC_DATADIR='"$(DATADIR)"'
 DEPFLAGS   = -MMD -MP
@@ -47,7 +47,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CHECK_SECONDS ?= 10
 FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all
-FUZZ_LIBS   = $(shell pkg-config --libs libstrophe openssl libnotify sqlite3 glib-2.0 2>/dev/null)
+FUZZ_LIBS   = $(shell pkg-config --libs libstrophe openssl libnotify sqlite3 glib-2.0 2>/dev/null) -lresolv
 FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/fuzz/%)
 FUZZ_OBJ   := $(filter-out $(B)/fuzz/obj/src/ui/%,$(LIB_SRCS:%.c=$(B)/fuzz/obj/%.o))

@@ -16,6 +16,7 @@
 #include "backchat/config.h"
 #include "backchat/xmpp.h"
 #include "internal.h"
+#include "resolve.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -58,6 +59,18 @@ static unsigned reconnect_ms;    /* the last delay, 0 after a success */
 static unsigned reconnect_timer;
 static unsigned countdown_timer; /* redraws "reconnecting in N s" */
 static char *reconnect_pass;     /* the password of the last /connect */
+static unsigned resolving;       /* the DNS lookup under way (resolve.h), 0 */
+static char *resolving_account;  /* ...for this account */
+/* The addresses found for the account, and the one to try next: an
+ * attempt that fails before the stream is up moves on to the next. */
+static GPtrArray *targets;
+static guint target_next;
+static char *targets_account;
+static int64_t targets_at;
+#define TARGETS_FRESH_MS (5 * 60 * 1000)
+static void forget_targets(void);
+static unsigned next_timer;      /* the next address, right after a failure */
+static void on_next_target(void *data);
 
 void bc_xmpp_note_activity(void) { activity++; }
 
@@ -141,6 +154,12 @@ static void stop_reconnecting(void)
 
 void bc_xmpp_shutdown(void)
 {
+    bc_resolve_cancel(resolving);
+    resolving = 0;
+    bc_timer_cancel(next_timer);
+    next_timer = 0;
+    g_clear_pointer(&resolving_account, g_free);
+    forget_targets();
     stop_reconnecting();
     auto_reconnect = false;
     wipe_pass();
@@ -404,7 +423,7 @@ static void on_reconnect_timer(void *data)
     bc_timer_cancel(countdown_timer);
     countdown_timer = 0;
     bc_session *s = bc_session_get();
-    if (!s->account || conn_active)
+    if (!s->account || conn_active || resolving || next_timer)
         return;
     GError *err = NULL;
     if (!start_connect(s->account, reconnect_pass, &err)) {
@@ -416,7 +435,7 @@ static void on_reconnect_timer(void *data)
 /* The network came back (netwatch.c): try now, not after the backoff. */
 static void on_network_change(void)
 {
-    if (!reconnect_timer || conn_active)
+    if (!reconnect_timer || conn_active || resolving || next_timer)
         return;
     bc_console("The network changed: reconnecting now.");
     bc_timer_cancel(reconnect_timer);
@@ -484,6 +503,8 @@ static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
         reconnect_ms = 0;
         stop_reconnecting();
         auto_reconnect = true;
+        if (target_next > 0)
+            target_next--; /* this address works: the next attempt starts here */
         bc_xmpp_message_handlers_add(conn);
         bc_xmpp_presence_handlers_add(conn);
         session_started = false;
@@ -511,7 +532,16 @@ static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
                            serr->type == XMPP_SE_POLICY_VIOLATION));
     if (final || cert_refused)
         auto_reconnect = false;
-    if (cert_refused) {
+    if (!was_up && !final && !cert_refused && !user_closing && error > 1 && targets &&
+        target_next < targets->len) {
+        /* Refused or unreachable, and the lookup found more addresses:
+         * the next one now (after this libstrophe callback returns). */
+        const bc_resolved *t = targets->pdata[target_next - 1];
+        bc_console("Cannot reach %s port %u (%s); trying the next address.", t->addr,
+                   t->port, g_strerror(error));
+        bc_timer_cancel(next_timer);
+        next_timer = bc_timer_add(0, on_next_target, NULL);
+    } else if (cert_refused) {
         bc_session_set_state(BC_CONN_CERT_UNTRUSTED, "waiting for /tls trust or /tls deny");
     } else if (user_closing) {
         bc_session_set_state(BC_CONN_OFFLINE, NULL);
@@ -568,7 +598,7 @@ static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
 
 bool bc_xmpp_connect(const bc_account *acct, const char *password, GError **err)
 {
-    if (conn_active) {
+    if (conn_active || resolving || next_timer) {
         g_set_error(err, BC_XMPP_ERROR, 1,
                     "already %s; /disconnect first", stream_up ? "connected" : "connecting");
         return false;
@@ -585,7 +615,10 @@ bool bc_xmpp_connect(const bc_account *acct, const char *password, GError **err)
     return start_connect(acct, reconnect_pass, err);
 }
 
-static bool start_connect(const bc_account *acct, const char *password, GError **err)
+/* Connects to `host` (an address, or a name libstrophe looks up) and
+ * `port` (0: the default). */
+static bool connect_to(const bc_account *acct, const char *password, const char *host,
+                       unsigned short port, GError **err)
 {
     release_dead();
     if (bc_xconn) {
@@ -610,8 +643,8 @@ static bool start_connect(const bc_account *acct, const char *password, GError *
     bc_session_set_state(BC_CONN_CONNECTING, NULL);
     conn_active = true;
     bc_xconn = conn;
-    unsigned short port = (unsigned short)acct->port;
-    if (xmpp_connect_client(conn, acct->server, port, conn_handler, NULL) != XMPP_EOK) {
+    /* The certificate is still checked against the JID's domain. */
+    if (xmpp_connect_client(conn, host, port, conn_handler, NULL) != XMPP_EOK) {
         conn_active = false;
         bc_xconn = NULL;
         xmpp_conn_release(conn);
@@ -622,12 +655,107 @@ static bool start_connect(const bc_account *acct, const char *password, GError *
                     acct->server ? acct->server : acct->jid, acct->name);
         return false;
     }
-    if (!auto_reconnect)
-        bc_console("Connecting to %s as %s...", acct->server ? acct->server : acct->jid,
-                   acct->jid);
     bc_xmpp_pump();
     bc_timer_cancel(connect_tick_timer);
     connect_tick_timer = bc_timer_add(1000, connect_tick, NULL);
+    return true;
+}
+
+/* An attempt that ended before reaching the server. */
+static void attempt_failed(const char *why)
+{
+    if (auto_reconnect) {
+        schedule_reconnect(why, false);
+    } else {
+        bc_session_set_state(BC_CONN_DISCONNECTED, why);
+        bc_console_err("Cannot connect: %s. Type /connect to try again.", why);
+    }
+}
+
+static void forget_targets(void)
+{
+    g_clear_pointer(&targets, g_ptr_array_unref);
+    g_clear_pointer(&targets_account, g_free);
+    target_next = 0;
+}
+
+static void on_resolved(GPtrArray *found, const char *error, void *data)
+{
+    (void)data;
+    resolving = 0;
+    const bc_account *acct = bc_session_get()->account;
+    if (!acct || g_strcmp0(acct->name, resolving_account) != 0) {
+        if (found)
+            g_ptr_array_unref(found);
+        return; /* the account changed meanwhile */
+    }
+    if (!found) {
+        attempt_failed(error);
+        return;
+    }
+    forget_targets();
+    targets = found;
+    targets_account = g_strdup(acct->name);
+    targets_at = bc_now_ms();
+    const bc_resolved *t = targets->pdata[target_next++];
+    GError *err = NULL;
+    if (!connect_to(acct, reconnect_pass, t->addr, t->port, &err)) {
+        attempt_failed(err->message);
+        g_error_free(err);
+    }
+}
+
+static void on_next_target(void *data)
+{
+    (void)data;
+    next_timer = 0;
+    const bc_account *acct = bc_session_get()->account;
+    if (!acct || conn_active || resolving || !targets || target_next >= targets->len)
+        return;
+    const bc_resolved *t = targets->pdata[target_next++];
+    GError *err = NULL;
+    if (!connect_to(acct, reconnect_pass, t->addr, t->port, &err)) {
+        attempt_failed(err->message);
+        g_error_free(err);
+    }
+}
+
+/* One connection attempt for `acct`. A server given as an address is
+ * used as is; a name (or the JID's domain and its SRV records) is looked
+ * up on a worker thread first, so a dead name server cannot freeze the
+ * client. The addresses found serve the next attempts for a few
+ * minutes, each failed one moving on to the next address. */
+static bool start_connect(const bc_account *acct, const char *password, GError **err)
+{
+    if (!auto_reconnect)
+        bc_console("Connecting to %s as %s...", acct->server ? acct->server : acct->jid,
+                   acct->jid);
+    if (acct->server && bc_resolve_is_literal(acct->server)) {
+        forget_targets();
+        return connect_to(acct, password, acct->server, (unsigned short)acct->port, err);
+    }
+    bool fresh = targets && g_strcmp0(targets_account, acct->name) == 0 &&
+                 target_next < targets->len && bc_now_ms() - targets_at < TARGETS_FRESH_MS;
+    if (fresh) {
+        const bc_resolved *t = targets->pdata[target_next++];
+        return connect_to(acct, password, t->addr, t->port, err);
+    }
+    forget_targets();
+    bc_jid *j = bc_jid_parse(acct->jid);
+    bc_resolve_cancel(resolving);
+    resolving = j ? bc_resolve_start(j->domain, acct->server, (unsigned short)acct->port,
+                                     acct->tls == BC_TLS_DIRECT, on_resolved, NULL)
+                  : 0;
+    bc_jid_free(j);
+    if (!resolving) {
+        g_set_error(err, BC_XMPP_ERROR, 1, "cannot look up the server of %s: check the"
+                    " account's JID (/account show %s)", acct->jid, acct->name);
+        return false;
+    }
+    g_free(resolving_account);
+    resolving_account = g_strdup(acct->name);
+    bc_session_set_cert(NULL);
+    bc_session_set_state(BC_CONN_CONNECTING, NULL);
     return true;
 }
 
@@ -636,6 +764,20 @@ void bc_xmpp_disconnect(void)
     bool waiting = reconnect_timer != 0;
     stop_reconnecting();
     auto_reconnect = false;
+    if (next_timer) { /* between two addresses */
+        bc_timer_cancel(next_timer);
+        next_timer = 0;
+        bc_session_set_state(BC_CONN_OFFLINE, NULL);
+        bc_console("Disconnected.");
+        return;
+    }
+    if (resolving) { /* still looking the server up */
+        bc_resolve_cancel(resolving);
+        resolving = 0;
+        bc_session_set_state(BC_CONN_OFFLINE, NULL);
+        bc_console("Disconnected.");
+        return;
+    }
     if (!bc_xconn || !conn_active) {
         if (waiting) {
             bc_session_set_state(BC_CONN_OFFLINE, NULL);
