@@ -41,10 +41,10 @@ ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 # Fuzzing (libFuzzer, clang): a third tree of the library without the UI,
 # instrumented for the fuzzer and built with ASan and UBSan; one binary per
 # tests/fuzz/fuzz_*.c. `make fuzz` runs each for FUZZ_SECONDS, `make check`
-# for FUZZ_CHECK_SECONDS.
+# for FUZZ_CHECK_SECONDS, one target per CPU at a time (FUZZ_JOBS).
 FUZZ_CC    ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_CHECK_SECONDS ?= 10
+FUZZ_CHECK_SECONDS ?= 30
 FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all
 FUZZ_LIBS   = $(shell pkg-config --libs libstrophe openssl libnotify sqlite3 glib-2.0 2>/dev/null) -lresolv
