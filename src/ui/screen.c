@@ -674,12 +674,18 @@ static void arm_tick(void)
 
 /* Frames while messages pour in: at most one per FRAME_MS, so a busy
  * room costs a frame per screenful of news rather than one per read from
- * the socket. Whatever the user did (a key, a resize) draws at once, and
- * so does the first change after a quiet spell. */
+ * the socket; and once traffic alone has kept frames coming back to back
+ * for BUSY_AFTER of them (a flood, unreadable at any rate), one per
+ * FRAME_BUSY_MS. Whatever the user did (a key, a resize) draws at once,
+ * and so does the first change after a quiet spell. */
 #define FRAME_MS 33
+#define FRAME_BUSY_MS 100
+#define BUSY_AFTER 10
 static int64_t last_frame_ms;
 static unsigned frame_timer;
 static bool frame_now;
+static int busy_frames; /* traffic-only frames in a row that had to wait */
+static bool deferred;   /* the coming frame was held back */
 
 void bc_ui_frame_now(void) { frame_now = true; }
 
@@ -692,9 +698,13 @@ static void on_frame_due(void *unused)
 /* True if this turn's frame should wait; arms the timer that ends it. */
 static bool frame_waits(void)
 {
-    int64_t now = bc_now_ms();
-    if (frame_now || (bc_dirty_peek() & (BC_DIRTY_INPUT | BC_DIRTY_CLEAR)) ||
-        now - last_frame_ms >= FRAME_MS) {
+    int64_t now = bc_now_ms(), since = now - last_frame_ms;
+    bool user = frame_now || (bc_dirty_peek() & (BC_DIRTY_INPUT | BC_DIRTY_CLEAR));
+    int64_t gap = busy_frames >= BUSY_AFTER ? FRAME_BUSY_MS : FRAME_MS;
+    if (user || since >= gap) {
+        /* A frame that had to wait for its slot means traffic is steady. */
+        busy_frames = user || !deferred ? 0 : busy_frames + 1;
+        deferred = false;
         frame_now = false;
         bc_timer_cancel(frame_timer);
         frame_timer = 0;
@@ -702,7 +712,8 @@ static bool frame_waits(void)
         return false;
     }
     if (!frame_timer)
-        frame_timer = bc_timer_add((unsigned)(FRAME_MS - (now - last_frame_ms)), on_frame_due, NULL);
+        frame_timer = bc_timer_add((unsigned)(gap - since), on_frame_due, NULL);
+    deferred = true;
     return true;
 }
 
