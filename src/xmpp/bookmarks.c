@@ -26,10 +26,20 @@ typedef enum { MODE_UNKNOWN, MODE_PEP, MODE_PRIVATE } bm_mode;
 static bm_mode mode;
 static unsigned gen; /* a new session makes older answers stale */
 
+/* Private storage is one document: its changes go one at a time, each
+ * reading what the one before wrote, or a second change made while the
+ * first is on its way would write back a list without the first. */
+static GQueue private_queue = G_QUEUE_INIT; /* of bm_change*, waiting */
+static bool private_busy;                   /* one is being read or written */
+
+static void change_free(void *p);
+
 void bc_xmpp_bookmarks_reset(void)
 {
     mode = MODE_UNKNOWN;
     gen++;
+    g_queue_clear_full(&private_queue, change_free);
+    private_busy = false;
     bc_xmpp_muc_service_reset();
 }
 
@@ -251,28 +261,33 @@ static void fetch_private(void)
     xmpp_stanza_release(iq);
 }
 
+static void private_next(void);
+
 static void on_private_written(xmpp_stanza_t *reply, bool disconnected, void *data)
 {
-    if (disconnected)
+    const bm_change *c = data;
+    if (c->gen != gen) /* the queue went with that session */
         return;
-    char *why = failure(reply);
-    if (why) {
+    char *why = disconnected ? NULL : failure(reply);
+    if (why)
         bc_error("Cannot save your bookmarks (%s): try again.", why);
-        g_free(why);
-        return;
-    }
-    change_done(data);
+    else if (!disconnected)
+        change_done(c);
+    g_free(why);
+    private_next();
 }
 
 static void on_private_read_for_change(xmpp_stanza_t *reply, bool disconnected, void *data)
 {
     bm_change *c = data;
-    if (disconnected || c->gen != gen)
+    if (c->gen != gen)
         return;
-    char *why = failure(reply);
-    if (why) {
-        bc_error("Cannot read your bookmarks to change them (%s): try again.", why);
+    char *why = disconnected ? NULL : failure(reply);
+    if (why || disconnected) {
+        if (why)
+            bc_error("Cannot read your bookmarks to change them (%s): try again.", why);
         g_free(why);
+        private_next();
         return;
     }
     xmpp_stanza_t *old = storage_of(reply);
@@ -308,12 +323,24 @@ static void on_private_read_for_change(xmpp_stanza_t *reply, bool disconnected, 
     xmpp_stanza_release(iq);
 }
 
+/* Starts the next waiting change, if any; its write's answer (or a
+ * failure on the way) calls this again. */
+static void private_next(void)
+{
+    bm_change *c = g_queue_pop_head(&private_queue);
+    private_busy = c != NULL;
+    if (!c)
+        return;
+    xmpp_stanza_t *iq = private_iq("get", NULL);
+    bc_xmpp_iq_send(iq, NULL, TIMEOUT_MS, on_private_read_for_change, c, change_free);
+    xmpp_stanza_release(iq);
+}
+
 static void private_change_start(bc_bookmark *put, const char *jid)
 {
-    xmpp_stanza_t *iq = private_iq("get", NULL);
-    bc_xmpp_iq_send(iq, NULL, TIMEOUT_MS, on_private_read_for_change, change_new(put, jid),
-                    change_free);
-    xmpp_stanza_release(iq);
+    g_queue_push_tail(&private_queue, change_new(put, jid));
+    if (!private_busy)
+        private_next();
 }
 
 /* -- XEP-0402 in PEP ---------------------------------------------------- */

@@ -1,12 +1,17 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Bookmarks (XEP-0402 on Prosody): saved from a room tab, joined again
 after a restart, removed; changes made by another device of the account
-arrive as PEP notifications; nobody else can plant one."""
+arrive as PEP notifications; nobody else can plant one.  On a server
+without PEP the same commands keep them in private XML storage (XEP-0048
+over XEP-0049), leaving alone what other clients stored there."""
 
 import re
+import secrets
+import xml.etree.ElementTree as ET
 
-from harness import trust_and_connect
+from harness import KEEP, PeerFactory, fixture, trust_and_connect
 from mucpeer import MUC, capture, iq, join, wait_stanza
+from prosody import Prosody
 
 ROOM = "team@" + MUC
 NODE = "urn:xmpp:bookmarks:1"
@@ -155,4 +160,182 @@ def test_bookmark_from_console(server, home, app, peers):
     app.wait_for("Bookmark of %s removed." % room, timeout=10, region="view")
     app.type_line("/bookmark remove ops")
     app.wait_for('"ops" is not a room JID', timeout=5, region="view")
+    app.assert_alive()
+
+
+# -- XEP-0048 in private storage, on a server without PEP -------------------
+NS_STORAGE = "storage:bookmarks"
+
+
+class Legacy:
+    """A private Prosody without PEP (so without XEP-0402 and its
+    XEP-0048 bridge), "private" still on: the server an old deployment
+    offers.  `server` is what home.write_account takes."""
+
+    def __init__(self):
+        self.users = {u: "%s-%s" % (u, secrets.token_hex(4)) for u in ("alice", "bob")}
+        self.server = Prosody(users=self.users, keep_dir=KEEP, extra_config=(
+            'modules_disabled = { "s2s", "pep", "bookmarks" }\n'))
+        self.server.users = self.users
+        self.peers = PeerFactory(self.server)
+
+    def connect(self, user, resource="peer"):
+        return self.peers.connect(user, resource=resource)
+
+    def diagnostics(self):
+        return None
+
+    def log_tail(self, n=40):
+        return self.server.log_tail(n)
+
+
+@fixture
+def legacy():
+    srv = Legacy()
+    try:
+        srv.server.start()
+        yield srv
+    finally:
+        srv.peers.stop_all()
+        srv.server.stop()
+
+
+def private_storage(peer):
+    """The account's <storage xmlns='storage:bookmarks'/>, parsed."""
+    res = iq(peer, "<iq type='get'><query xmlns='jabber:iq:private'>"
+                   "<storage xmlns='%s'/></query></iq>" % NS_STORAGE)
+    assert 'type="result"' in res, res
+    st = ET.fromstring(res).find(".//{%s}storage" % NS_STORAGE)
+    assert st is not None, res
+    return st
+
+
+def stored_rooms(peer):
+    """{room jid: <conference/>} from private storage."""
+    return {c.get("jid"): c for c in private_storage(peer).findall("{%s}conference" % NS_STORAGE)}
+
+
+def nick_of(conf):
+    el = conf.find("{%s}nick" % NS_STORAGE)
+    return el.text if el is not None else None
+
+
+def assert_no_pep_bookmarks(peer):
+    """The fallback is real: the server answers no XEP-0402 request."""
+    res = pep_items(peer)
+    assert 'type="error"' in res, res
+
+
+def test_bookmark_private_storage_fallback(legacy, home, app):
+    home.write_account(legacy.server)
+    trust_and_connect(app, legacy.server)
+    app.type_line("/join " + ROOM)
+    app.wait_for("You joined " + ROOM, timeout=10, region="view")
+    app.type_line("/roomconfig instant")
+    app.wait_for("team is open with the default configuration", timeout=10, region="view")
+
+    app.type_line("/bookmark add --name Team")
+    app.wait_for("Bookmarked %s (joined at connect)." % ROOM, timeout=10, region="view")
+
+    # Stored as XEP-0048 says: <conference jid=ROOM autojoin><nick/>.
+    other = legacy.connect("alice", resource="phone")
+    assert_no_pep_bookmarks(other)
+    rooms = stored_rooms(other)
+    assert list(rooms) == [ROOM], ET.tostring(private_storage(other))
+    conf = rooms[ROOM]
+    assert conf.get("autojoin") in ("true", "1"), conf.attrib
+    assert conf.get("name") == "Team", conf.attrib
+    assert nick_of(conf) == "alice", ET.tostring(conf)
+
+    bob = legacy.connect("bob")
+    seen = capture(bob)
+    join(bob, ROOM, "bob")
+    wait_stanza(seen, 'from="%s/bob"' % ROOM, 'code="110"')
+
+    app.type_line("/quit")
+    app.wait_exit(10)
+    wait_stanza(seen, 'from="%s/alice"' % ROOM, 'type="unavailable"')
+    with seen["cond"]:
+        seen["items"].clear()
+
+    # Started again: the bookmark read from private storage joins the room.
+    app.restart()
+    app.wait_status("connected", timeout=15)
+    app.wait_for(re.compile(r"(?<![\w:])2:team\b"), timeout=15, region="status")
+    pres = wait_stanza(seen, 'from="%s/alice"' % ROOM, timeout=15)
+    assert 'type="unavailable"' not in pres, pres
+    poll_listing(app, lambda text: re.search(
+        re.escape(ROOM) + r" +Team +nick alice +autojoin", text))
+
+    app.send_keys("M-2")
+    app.wait_for("You joined " + ROOM, timeout=10, region="view")
+    app.type_line("/bookmark remove")
+    app.wait_for("Bookmark of %s removed." % ROOM, timeout=10, region="view")
+    app.type_line("/bookmark list")
+    app.wait_for("No bookmarks.", timeout=5, region="view")
+    assert stored_rooms(other) == {}, ET.tostring(private_storage(other))
+    app.assert_alive()
+
+
+def test_bookmark_private_storage_keeps_others(legacy, home, app):
+    """Private storage is one document shared with other clients: what
+    they put there is read (autojoin="1" too) and survives our changes."""
+    kept, quiet, ops = "kept@" + MUC, "quiet@" + MUC, "ops@" + MUC
+    other = legacy.connect("alice", resource="phone")
+    res = iq(other,
+             "<iq type='set'><query xmlns='jabber:iq:private'>"
+             "<storage xmlns='%s'>"
+             "<url name='Project site' url='https://example.org/'/>"
+             "<conference jid='%s' name='Kept' autojoin='1'><nick>al</nick></conference>"
+             "<conference jid='%s' autojoin='false'/>"
+             "<x xmlns='urn:example:extension'>opaque</x>"
+             "</storage></query></iq>" % (NS_STORAGE, kept, quiet))
+    assert 'type="result"' in res, res
+
+    home.write_account(legacy.server)
+    trust_and_connect(app, legacy.server)
+    # autojoin="1" counts as true; autojoin="false" is not joined.
+    app.wait_for(re.compile(r"(?<![\w:])2:kept\b"), timeout=15, region="status")
+    poll_listing(app, lambda text: re.search(re.escape(kept) + r" +Kept +nick al +autojoin",
+                                             text) and quiet in text)
+    assert not re.search(r"(?<![\w:])\d+:quiet\b", app.status()), app.status()
+
+    app.type_line("/bookmark add %s --no-autojoin --nick al2 --password s3cret" % ops)
+    app.wait_for("Bookmarked %s." % ops, timeout=10, region="view")
+    st = private_storage(other)
+    rooms = stored_rooms(other)
+    assert set(rooms) == {kept, quiet, ops}, ET.tostring(st)
+    assert rooms[ops].get("autojoin") in ("false", "0"), rooms[ops].attrib
+    assert nick_of(rooms[ops]) == "al2", ET.tostring(rooms[ops])
+    assert rooms[ops].findtext("{%s}password" % NS_STORAGE) == "s3cret", ET.tostring(rooms[ops])
+    assert rooms[kept].get("name") == "Kept" and nick_of(rooms[kept]) == "al", \
+        ET.tostring(rooms[kept])
+    url = st.find("{%s}url" % NS_STORAGE)
+    assert url is not None and url.get("url") == "https://example.org/", ET.tostring(st)
+    assert st.findtext("{urn:example:extension}x") == "opaque", ET.tostring(st)
+
+    app.type_line("/bookmark remove " + quiet)
+    app.wait_for("Bookmark of %s removed." % quiet, timeout=10, region="view")
+    st = private_storage(other)
+    assert set(stored_rooms(other)) == {kept, ops}, ET.tostring(st)
+    assert st.find("{%s}url" % NS_STORAGE) is not None, ET.tostring(st)
+    assert st.findtext("{urn:example:extension}x") == "opaque", ET.tostring(st)
+    poll_listing(app, lambda text: ops in text and kept in text and quiet not in text)
+    app.assert_alive()
+
+
+def test_bookmark_private_storage_burst(legacy, home, app):
+    """Two changes typed at once: both read-change-write rounds must land
+    (the second must not write back a document without the first)."""
+    rooms = ["%s@%s" % (r, MUC) for r in ("one", "two", "three")]
+    home.write_account(legacy.server)
+    trust_and_connect(app, legacy.server)
+    poll_listing(app, lambda text: "No bookmarks." in text)
+    # One burst of keys: backchat reads the three lines in one go, so the
+    # three changes start before the server has answered any of them.
+    app.send_text("".join("/bookmark add %s --no-autojoin\r" % r for r in rooms))
+    for r in rooms:
+        app.wait_for("Bookmarked %s." % r, timeout=10, region="view")
+    other = legacy.connect("alice", resource="phone")
+    assert set(stored_rooms(other)) == set(rooms), ET.tostring(private_storage(other))
     app.assert_alive()
