@@ -40,6 +40,26 @@ def poll_listing(app, pred, tries=20):
     raise AssertionError("bookmark listing never matched:\n" + app.screen())
 
 
+def restart_rejoins(app, bob):
+    """With `bob` in the room: /quit, start backchat again, and expect it to
+    join the room by itself (bob sees alice come back, tab 2 is the room)."""
+    seen = capture(bob)
+    join(bob, ROOM, "bob")
+    wait_stanza(seen, 'from="%s/bob"' % ROOM, 'code="110"')
+
+    app.type_line("/quit")
+    app.wait_exit(10)
+    wait_stanza(seen, 'from="%s/alice"' % ROOM, 'type="unavailable"')
+    with seen["cond"]:
+        seen["items"].clear()
+
+    app.restart()
+    app.wait_status("connected", timeout=15)
+    app.wait_for(re.compile(r"(?<![\w:])2:team\b"), timeout=15, region="status")
+    pres = wait_stanza(seen, 'from="%s/alice"' % ROOM, timeout=15)
+    assert 'type="unavailable"' not in pres, pres
+
+
 def test_bookmark_autojoin_after_restart(server, home, app, peers):
     home.write_account(server)
     trust_and_connect(app, server)
@@ -59,23 +79,8 @@ def test_bookmark_autojoin_after_restart(server, home, app, peers):
     items = pep_items(other)
     assert 'id="%s"' % ROOM in items and 'autojoin="true"' in items, items
 
-    bob = peers.connect("bob")
-    seen = capture(bob)
-    join(bob, ROOM, "bob")
-    wait_stanza(seen, 'from="%s/bob"' % ROOM, 'code="110"')
-
-    app.type_line("/quit")
-    app.wait_exit(10)
-    wait_stanza(seen, 'from="%s/alice"' % ROOM, 'type="unavailable"')
-    with seen["cond"]:
-        seen["items"].clear()
-
     # Started again: the bookmark joins the room by itself.
-    app.restart()
-    app.wait_status("connected", timeout=15)
-    app.wait_for(re.compile(r"(?<![\w:])2:team\b"), timeout=15, region="status")
-    pres = wait_stanza(seen, 'from="%s/alice"' % ROOM, timeout=15)
-    assert 'type="unavailable"' not in pres, pres
+    restart_rejoins(app, peers.connect("bob"))
 
     app.send_keys("M-2")
     app.wait_for("You joined " + ROOM, timeout=10, region="view")
@@ -247,23 +252,8 @@ def test_bookmark_private_storage_fallback(legacy, home, app):
     assert conf.get("name") == "Team", conf.attrib
     assert nick_of(conf) == "alice", ET.tostring(conf)
 
-    bob = legacy.connect("bob")
-    seen = capture(bob)
-    join(bob, ROOM, "bob")
-    wait_stanza(seen, 'from="%s/bob"' % ROOM, 'code="110"')
-
-    app.type_line("/quit")
-    app.wait_exit(10)
-    wait_stanza(seen, 'from="%s/alice"' % ROOM, 'type="unavailable"')
-    with seen["cond"]:
-        seen["items"].clear()
-
     # Started again: the bookmark read from private storage joins the room.
-    app.restart()
-    app.wait_status("connected", timeout=15)
-    app.wait_for(re.compile(r"(?<![\w:])2:team\b"), timeout=15, region="status")
-    pres = wait_stanza(seen, 'from="%s/alice"' % ROOM, timeout=15)
-    assert 'type="unavailable"' not in pres, pres
+    restart_rejoins(app, legacy.connect("bob"))
     poll_listing(app, lambda text: re.search(
         re.escape(ROOM) + r" +Team +nick alice +autojoin", text))
 
