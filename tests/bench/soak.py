@@ -11,7 +11,7 @@ tests/bench/soak.sh.
 The sender (slixmpp, this process) joins every room first (creating each
 as an instant room); then the client, in a tmux pane, is told to join them
 all (/join ROOM, typed).  Once the sender sees the client in every room it
-sends N groupchat messages, round-robin over the rooms ("soak-I: ..."),
+sends N groupchat messages, round-robin over the rooms ("soak-NNNNNNN: ..."),
 (the rooms are created without an archive) keeping at most --window messages not yet echoed by the server (so the
 server's queues stay short and the client gets a steady stream rather than
 one burst).  A thread samples the client's VmRSS every --sample seconds,
@@ -60,7 +60,11 @@ def cpu_ticks(pid):
 
 
 def body_of(i):
-    return "soak-%d: %s %s %s" % (i, WORDS[i % 12], WORDS[(i * 7) % 12], WORDS[(i * 5) % 12])
+    # The number is zero-padded: with "soak-99999" turning into
+    # "soak-100000", every later line is a byte longer, and the heap grows
+    # while the scrollback's shorter lines are replaced (allocator size
+    # classes), which reads as a slope that is not a leak.
+    return "soak-%07d: %s %s %s" % (i, WORDS[i % 12], WORDS[(i * 7) % 12], WORDS[(i * 5) % 12])
 
 
 class Sender:
