@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Bookmarked rooms: XEP-0402 (one PEP item per room, node
- * urn:xmpp:bookmarks:1) where the server has it, else XEP-0048 in private
- * XML storage (XEP-0049), where the whole list is one document that we
+ * urn:xmpp:bookmarks:1) where the server advertises #compat on our account
+ * (it mirrors them into XEP-0048 for older clients), else XEP-0048 in
+ * private XML storage (XEP-0049), where the whole list is one document that we
  * read, change and write back (keeping what we do not understand, like
  * URL bookmarks). The list goes into the model (muc.h); autojoin rooms are
  * joined, paced by muc.c. */
@@ -388,11 +389,8 @@ static void on_pep_fetched(xmpp_stanza_t *reply, bool disconnected, void *data)
     bookmarks_loaded(list);
 }
 
-void bc_xmpp_bookmarks_fetch(void)
+static void fetch_pep(void)
 {
-    if (!bc_xconn || !bc_xmpp_connected())
-        return;
-    mode = MODE_UNKNOWN;
     xmpp_stanza_t *ps;
     xmpp_stanza_t *iq = pubsub_iq("get", &ps);
     xmpp_stanza_t *items = bc_xmpp_el("items", NULL);
@@ -401,6 +399,35 @@ void bc_xmpp_bookmarks_fetch(void)
     xmpp_stanza_release(items);
     bc_xmpp_iq_send(iq, NULL, TIMEOUT_MS, on_pep_fetched, GUINT_TO_POINTER(gen), NULL);
     xmpp_stanza_release(iq);
+}
+
+/* XEP-0402 only where the server says it keeps the XEP-0048 copy in step
+ * (#compat on our account): elsewhere a client that only speaks XEP-0048
+ * (most of them) would not see what we bookmark, so private storage. */
+static void on_account_info(xmpp_stanza_t *reply, bool disconnected, void *data)
+{
+    if (GPOINTER_TO_UINT(data) != gen || disconnected)
+        return;
+    if (bc_xmpp_disco_has(bc_xmpp_disco_query(reply), NS_BOOKMARKS2 "#compat"))
+        fetch_pep();
+    else
+        fetch_private();
+}
+
+void bc_xmpp_bookmarks_fetch(void)
+{
+    if (!bc_xconn || !bc_xmpp_connected())
+        return;
+    mode = MODE_UNKNOWN;
+    const char *bound = xmpp_conn_get_bound_jid(bc_xconn);
+    char *own = bound ? bc_jid_bare(bound) : NULL;
+    xmpp_stanza_t *iq = xmpp_iq_new(bc_xctx, "get", NULL);
+    xmpp_stanza_t *q = bc_xmpp_el("query", BC_NS_DISCO_INFO);
+    xmpp_stanza_add_child(iq, q);
+    xmpp_stanza_release(q);
+    bc_xmpp_iq_send(iq, own, TIMEOUT_MS, on_account_info, GUINT_TO_POINTER(gen), NULL);
+    xmpp_stanza_release(iq);
+    g_free(own);
 }
 
 static void on_pep_written(xmpp_stanza_t *reply, bool disconnected, void *data)

@@ -90,6 +90,10 @@ char *bc_xmpp_self_bare(void);
 bool bc_xmpp_from_self_or_server(const char *from);
 /* A new element <name xmlns=ns/> (ns may be NULL). */
 xmpp_stanza_t *bc_xmpp_el(const char *name, const char *ns);
+/* True if a disco#info <query/> (may be NULL) lists the feature `var`. */
+bool bc_xmpp_disco_has(xmpp_stanza_t *query, const char *var);
+/* The disco#info <query/> of a result, NULL for an error or no answer. */
+xmpp_stanza_t *bc_xmpp_disco_query(xmpp_stanza_t *reply);
 /* Appends <name>text</name> to `parent`. */
 void bc_xmpp_add_text_child(xmpp_stanza_t *parent, const char *name, const char *text);
 /* An empty <iq type='result'/> answering `iq` (same id, to its sender). */

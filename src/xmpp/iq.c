@@ -163,6 +163,26 @@ xmpp_stanza_t *bc_xmpp_el(const char *name, const char *ns)
     return el;
 }
 
+bool bc_xmpp_disco_has(xmpp_stanza_t *query, const char *var)
+{
+    for (xmpp_stanza_t *c = query ? xmpp_stanza_get_children(query) : NULL; c;
+         c = xmpp_stanza_get_next(c)) {
+        const char *name = xmpp_stanza_is_tag(c) ? xmpp_stanza_get_name(c) : NULL;
+        const char *v = name && strcmp(name, "feature") == 0
+                            ? xmpp_stanza_get_attribute(c, "var") : NULL;
+        if (v && strcmp(v, var) == 0)
+            return true;
+    }
+    return false;
+}
+
+xmpp_stanza_t *bc_xmpp_disco_query(xmpp_stanza_t *reply)
+{
+    return reply && !bc_xmpp_iq_is_error(reply)
+               ? xmpp_stanza_get_child_by_name_and_ns(reply, "query", BC_NS_DISCO_INFO)
+               : NULL;
+}
+
 void bc_xmpp_add_text_child(xmpp_stanza_t *parent, const char *name, const char *text)
 {
     xmpp_stanza_t *el = bc_xmpp_el(name, NULL);

@@ -204,16 +204,6 @@ static void send_join(rstate *s)
     bc_xmpp_pump();
 }
 
-static bool has_feature(xmpp_stanza_t *query, const char *var)
-{
-    for (xmpp_stanza_t *c = query ? xmpp_stanza_get_children(query) : NULL; c;
-         c = xmpp_stanza_get_next(c))
-        if (xmpp_stanza_is_tag(c) && is(xmpp_stanza_get_name(c), "feature") &&
-            is(xmpp_stanza_get_attribute(c, "var"), var))
-            return true;
-    return false;
-}
-
 static void on_room_info(xmpp_stanza_t *reply, bool disconnected, void *data)
 {
     room_ref *ref = data;
@@ -221,10 +211,7 @@ static void on_room_info(xmpp_stanza_t *reply, bool disconnected, void *data)
     if (disconnected || !s || s->gen != ref->gen)
         return;
     /* No answer or an error (a room about to be created): join anyway. */
-    xmpp_stanza_t *q = reply && !bc_xmpp_iq_is_error(reply)
-                           ? xmpp_stanza_get_child_by_name_and_ns(reply, "query", BC_NS_DISCO_INFO)
-                           : NULL;
-    s->mam = has_feature(q, BC_NS_MAM);
+    s->mam = bc_xmpp_disco_has(bc_xmpp_disco_query(reply), BC_NS_MAM);
     send_join(s);
 }
 

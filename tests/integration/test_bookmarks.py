@@ -177,10 +177,10 @@ class Legacy:
     XEP-0048 bridge), "private" still on: the server an old deployment
     offers.  `server` is what home.write_account takes."""
 
-    def __init__(self):
+    def __init__(self, disabled=("s2s", "pep", "bookmarks")):
         self.users = {u: "%s-%s" % (u, secrets.token_hex(4)) for u in ("alice", "bob")}
         self.server = Prosody(users=self.users, keep_dir=KEEP, extra_config=(
-            'modules_disabled = { "s2s", "pep", "bookmarks" }\n'))
+            "modules_disabled = { %s }\n" % ", ".join('"%s"' % m for m in disabled)))
         self.server.users = self.users
         self.peers = PeerFactory(self.server)
 
@@ -197,6 +197,18 @@ class Legacy:
 @fixture
 def legacy():
     srv = Legacy()
+    try:
+        srv.server.start()
+        yield srv
+    finally:
+        srv.peers.stop_all()
+        srv.server.stop()
+
+
+@fixture
+def pep_only():
+    """PEP, but no XEP-0402 bridge to XEP-0048 (no #compat on the account)."""
+    srv = Legacy(disabled=("s2s", "bookmarks"))
     try:
         srv.server.start()
         yield srv
@@ -328,4 +340,20 @@ def test_bookmark_private_storage_burst(legacy, home, app):
         app.wait_for("Bookmarked %s." % r, timeout=10, region="view")
     other = legacy.connect("alice", resource="phone")
     assert set(stored_rooms(other)) == set(rooms), ET.tostring(private_storage(other))
+    app.assert_alive()
+
+
+def test_bookmark_private_storage_without_compat(pep_only, home, app):
+    """A server with PEP but without the XEP-0402 bridge (no #compat on the
+    account): bookmarks go to private storage, where every client sees
+    them, and nothing goes to the PEP node."""
+    home.write_account(pep_only.server)
+    trust_and_connect(app, pep_only.server)
+    app.type_line("/bookmark add %s --no-autojoin" % ROOM)
+    app.wait_for("Bookmarked %s" % ROOM, timeout=10, region="view")
+    other = pep_only.connect("alice", resource="phone")
+    rooms = stored_rooms(other)
+    assert list(rooms) == [ROOM], ET.tostring(private_storage(other))
+    items = pep_items(other)
+    assert ROOM not in items, items
     app.assert_alive()
