@@ -55,7 +55,14 @@ void bc_account_free(bc_account *acct);
 bool bc_account_set(bc_account *acct, const char *key, const char *value, GError **err);
 
 /* Runs eval_password with /bin/sh -c (user configuration, never remote
- * input) and returns the first line of its output, newly allocated. */
-char *bc_account_eval_password(const bc_account *acct, GError **err);
+ * input) without stopping the loop (a command waiting for a passphrase
+ * must not freeze the client), and calls `cb` on the loop thread with the
+ * first line of its output, or NULL and why: it failed, printed nothing,
+ * or was still running after `timeout_ms` (then it is killed, with what
+ * it started). `password` is the callee's: wipe and free it. False (and
+ * `err`) if the command cannot be started; `cb` is then not called. */
+typedef void (*bc_password_cb)(char *password, const char *error, void *data);
+bool bc_account_eval_password(const bc_account *acct, unsigned timeout_ms,
+                              bc_password_cb cb, void *data, GError **err);
 
 #endif

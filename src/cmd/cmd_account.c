@@ -51,6 +51,32 @@ static void connect_with_secret(const char *secret, void *data)
     }
 }
 
+/* eval_password gets this long (a passphrase prompt may be waiting). */
+#define EVAL_PASSWORD_TIMEOUT_MS 60000
+
+/* eval_password answered: connect the account it ran for, if it is still
+ * the one to use. */
+static void connect_with_evaluated(char *password, const char *error, void *data)
+{
+    char *name = data;
+    bc_session *s = bc_session_get();
+    bc_account *acct = bc_accounts_find(s->accounts, name);
+    if (!password) {
+        bc_console_err("Not connecting %s: %s.", name, error);
+    } else if (acct && acct == s->account) {
+        GError *err = NULL;
+        if (!bc_xmpp_connect(acct, password, &err)) {
+            bc_console_err("%s", err->message);
+            g_error_free(err);
+        }
+    }
+    if (password) {
+        memset(password, 0, strlen(password));
+        g_free(password);
+    }
+    g_free(name);
+}
+
 bool bc_cmd_connect_account(bc_account *acct, GError **err)
 {
     if (!use_account(acct, err))
@@ -58,15 +84,9 @@ bool bc_cmd_connect_account(bc_account *acct, GError **err)
     bc_session *s = bc_session_get();
     if (acct->password)
         return bc_xmpp_connect(acct, acct->password, err);
-    if (acct->eval_password) {
-        char *pw = bc_account_eval_password(acct, err);
-        if (!pw)
-            return false;
-        bool ok = bc_xmpp_connect(acct, pw, err);
-        memset(pw, 0, strlen(pw));
-        g_free(pw);
-        return ok;
-    }
+    if (acct->eval_password)
+        return bc_account_eval_password(acct, EVAL_PASSWORD_TIMEOUT_MS, connect_with_evaluated,
+                                        g_strdup(acct->name), err);
     if (s->password)
         return bc_xmpp_connect(acct, s->password, err);
     char *prompt = g_strdup_printf("Password for %s: ", acct->jid);

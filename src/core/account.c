@@ -290,34 +290,3 @@ void bc_accounts_set_default(bc_accounts *accts, const char *name)
         a->is_default = strcmp(a->name, name) == 0;
     }
 }
-
-char *bc_account_eval_password(const bc_account *acct, GError **err)
-{
-    if (!acct->eval_password) {
-        g_set_error(err, ACCOUNT_ERROR, 1, "no eval_password set");
-        return NULL;
-    }
-    const char *argv[] = {"/bin/sh", "-c", acct->eval_password, NULL};
-    char *out = NULL, *errout = NULL;
-    int status = 0;
-    /* Not the terminal as stdin: it is in raw mode and owned by the UI. */
-    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL, &out,
-                      &errout, &status, err))
-        return NULL;
-    g_free(errout);
-    if (!g_spawn_check_wait_status(status, NULL)) {
-        g_set_error(err, ACCOUNT_ERROR, 1, "eval_password command failed (%s)",
-                    acct->eval_password);
-        g_free(out);
-        return NULL;
-    }
-    char *nl = strpbrk(out, "\r\n");
-    if (nl)
-        *nl = '\0';
-    if (!*out) {
-        g_set_error(err, ACCOUNT_ERROR, 1, "eval_password command printed nothing");
-        g_free(out);
-        return NULL;
-    }
-    return out;
-}

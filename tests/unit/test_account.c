@@ -15,6 +15,7 @@
 #include <glib.h>
 
 #include "backchat/account.h"
+#include "backchat/loop.h"
 #include "backchat/paths.h"
 #include "tmpdir.h"
 
@@ -582,14 +583,55 @@ static void test_remove(void **state)
 
 /* ---- eval_password -------------------------------------------------------- */
 
-static char *eval(const char *cmd, GError **err)
+typedef struct {
+    bool called;
+    char *pw;
+    char *error;
+} answer;
+
+static void on_password(char *password, const char *error, void *data)
 {
+    answer *a = data;
+    a->called = true;
+    a->pw = password;
+    a->error = g_strdup(error);
+    bc_loop_quit();
+}
+
+static void on_too_long(void *data)
+{
+    (void)data;
+    bc_loop_quit();
+}
+
+/* Runs eval_password `cmd` through the loop; the password, or NULL and
+ * `err` (start failure or the callback's error). */
+static char *eval_within(const char *cmd, unsigned timeout_ms, GError **err)
+{
+    bc_loop_init();
     bc_account *a = bc_account_new("w", "a@example.org");
     if (cmd)
         bc_account_set(a, "eval_password", cmd, NULL);
-    char *pw = bc_account_eval_password(a, err);
+    answer ans = {0};
+    char *pw = NULL;
+    if (bc_account_eval_password(a, timeout_ms, on_password, &ans, err)) {
+        unsigned guard = bc_timer_add(timeout_ms + 5000, on_too_long, NULL);
+        bc_loop_run();
+        bc_timer_cancel(guard);
+        assert_true(ans.called);
+        pw = ans.pw;
+        if (ans.error)
+            g_set_error_literal(err, g_quark_from_static_string("test"), 1, ans.error);
+        g_free(ans.error);
+    }
     bc_account_free(a);
+    bc_loop_free();
     return pw;
+}
+
+static char *eval(const char *cmd, GError **err)
+{
+    return eval_within(cmd, 10000, err);
 }
 
 static void test_eval_password(void **state)
@@ -646,6 +688,22 @@ static void test_eval_password_failures(void **state)
     assert_non_null(err);
     assert_contains(err->message, "eval_password");
     g_clear_error(&err);
+
+    /* A command that hangs is stopped, with what it started (the sleep
+     * keeps the pipe open: it is killed too, or this would wait 30 s). */
+    int64_t t0 = g_get_monotonic_time();
+    pw = eval_within("sleep 30 & sleep 30", 300, &err);
+    assert_null(pw);
+    assert_non_null(err);
+    assert_contains(err->message, "still running");
+    assert_true(g_get_monotonic_time() - t0 < 5 * G_USEC_PER_SEC);
+    g_clear_error(&err);
+
+    /* Output closed but the command goes on: its exit is waited for. */
+    pw = eval("echo late; exec >&-; sleep 0.2", &err);
+    assert_null(err);
+    assert_string_equal(pw, "late");
+    g_free(pw);
 }
 
 int main(void)
