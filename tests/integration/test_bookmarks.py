@@ -194,27 +194,25 @@ class Legacy:
         return self.server.log_tail(n)
 
 
-@fixture
-def legacy():
-    srv = Legacy()
+def running(srv):
+    """Starts `srv` (a Legacy), yields it, and stops it and its peers."""
     try:
         srv.server.start()
         yield srv
     finally:
         srv.peers.stop_all()
         srv.server.stop()
+
+
+@fixture
+def legacy():
+    yield from running(Legacy())
 
 
 @fixture
 def pep_only():
     """PEP, but no XEP-0402 bridge to XEP-0048 (no #compat on the account)."""
-    srv = Legacy(disabled=("s2s", "bookmarks"))
-    try:
-        srv.server.start()
-        yield srv
-    finally:
-        srv.peers.stop_all()
-        srv.server.stop()
+    yield from running(Legacy(disabled=("s2s", "bookmarks")))
 
 
 def private_storage(peer):
