@@ -14,24 +14,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MIN_PANEL 14 /* as the buddy list: narrower is useless */
-#define MIN_VIEW 30
-
 int bc_occ_panel_cols(int cols)
 {
-    if (!bc_occupants_visible())
-        return 0;
     /* The same width as the buddy list, so switching tabs does not make
      * the conversation jump. */
-    int w = bc_roster_view_get()->width;
-    if (w < 16)
-        w = 16;
-    if (w > 80)
-        w = 80;
-    int room = cols - MIN_VIEW - 1;
-    if (w > room)
-        w = room;
-    return w < MIN_PANEL ? 0 : w + 1;
+    return bc_occupants_visible() ? bc_side_panel_cols(cols) : 0;
 }
 
 static const char *affil_mark(bc_muc_affil a)

@@ -54,10 +54,12 @@ static bool drawn;
 
 int bc_panel_cols(int cols)
 {
-    bc_roster_view *v = bc_roster_view_get();
-    if (!v->visible)
-        return 0;
-    int w = v->width;
+    return bc_roster_view_get()->visible ? bc_side_panel_cols(cols) : 0;
+}
+
+int bc_side_panel_cols(int cols)
+{
+    int w = bc_roster_view_get()->width;
     if (w < 16)
         w = 16;
     if (w > 80)

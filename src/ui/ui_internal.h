@@ -70,6 +70,9 @@ attr_t bc_ui_show_attr(bc_show s);
 /* Columns the panel takes (separator included) in a terminal `cols`
  * wide; 0 when hidden or when the terminal is too narrow. */
 int bc_panel_cols(int cols);
+/* The width (separator included) of a side panel as wide as the buddy
+ * list's setting allows in `cols` columns, 0 if too narrow; shown or not. */
+int bc_side_panel_cols(int cols);
 void bc_panel_draw(WINDOW *w);
 /* True when something the panel shows changed without a dirty bit
  * (an unread count). Cheap: O(tabs). */
