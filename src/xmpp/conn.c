@@ -590,6 +590,10 @@ static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
             bc_console_err("Disconnected: %s. Type /connect to try again.", why);
         g_free(why);
     }
+    /* Live messages held for a catch-up wait for the next stream's;
+     * without one, they are shown now. */
+    if (!auto_reconnect && !next_timer)
+        bc_xmpp_mam_release();
     if (bc_xconn == conn) {
         dead_conn = conn;
         bc_xconn = NULL;
@@ -764,6 +768,8 @@ void bc_xmpp_disconnect(void)
     bool waiting = reconnect_timer != 0;
     stop_reconnecting();
     auto_reconnect = false;
+    if (!conn_active)
+        bc_xmpp_mam_release(); /* held for a reconnection that will not come */
     if (next_timer) { /* between two addresses */
         bc_timer_cancel(next_timer);
         next_timer = 0;

@@ -64,8 +64,11 @@ bool bc_xmpp_mam_message(xmpp_stanza_t *msg);
 /* While a catch-up runs, keeps a copy of live message `msg` (true) to be
  * handed back through bc_xmpp_message_replay() when it ends. */
 bool bc_xmpp_mam_hold(xmpp_stanza_t *msg);
-/* A stream starts: hold live messages until its catch-up has run. */
+/* A stream starts: hold live messages until its catch-up has run. A
+ * stream lost before then keeps them held for the next one. */
 void bc_xmpp_mam_hold_live(void);
+/* Hands back what is held now (no reconnection will follow). */
+void bc_xmpp_mam_release(void);
 
 /* iq.c: helpers every protocol file uses. */
 /* Sanitized single-line text of `el` (NULL el or no text: NULL), at most

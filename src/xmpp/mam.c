@@ -57,7 +57,7 @@ bool bc_xmpp_mam_hold(xmpp_stanza_t *msg)
     return true;
 }
 
-static void release_held(void)
+void bc_xmpp_mam_release(void)
 {
     holding = false;
     xmpp_stanza_t *m;
@@ -67,14 +67,21 @@ static void release_held(void)
     }
 }
 
-static void stop(void)
+/* Forgets the query; what is held stays held. */
+static void stop_query(void)
 {
     q.running = false;
     g_clear_pointer(&q.queryid, g_free);
     g_clear_pointer(&q.after, g_free);
     g_clear_pointer(&q.last_id, g_free);
     g_clear_pointer(&q.own, g_free);
-    release_held();
+}
+
+/* The catch-up is over on this stream: what waited for it is shown. */
+static void stop(void)
+{
+    stop_query();
+    bc_xmpp_mam_release();
 }
 
 static void on_page(xmpp_stanza_t *reply, bool disconnected, void *data);
@@ -106,12 +113,12 @@ static void send_page(void)
 void bc_xmpp_mam_catchup(void)
 {
     if (q.running)
-        stop();
+        stop_query();
     if (!bc_core_log() || !(q.own = bc_xmpp_self_bare())) {
         /* Nowhere to keep it: what the last connection may have lost
          * cannot be checked, so it is sent again. */
         g_clear_pointer(&q.own, g_free);
-        release_held();
+        bc_xmpp_mam_release();
         bc_xmpp_ledger_resend();
         return;
     }
@@ -220,7 +227,11 @@ static void on_page(xmpp_stanza_t *reply, bool disconnected, void *data)
     if (!q.running)
         return;
     if (disconnected) {
-        stop();
+        /* What is held stays held for the next stream's catch-up: shown
+         * now, it would come before the older messages that catch-up
+         * still has to bring. (The archive has them too; shown twice
+         * they are not.) A disconnection for good releases them. */
+        stop_query();
         bc_archive_end(false, "the connection closed");
         return;
     }
