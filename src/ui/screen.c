@@ -135,6 +135,18 @@ bool bc_ui_init(void)
     noecho();
     nonl();
     set_escdelay(25);
+    /* No look at the keyboard in the middle of an update: ncurses would
+     * write the frame a line at a time around it, one system call (and
+     * one wake-up of the terminal) per line. A frame is a single write;
+     * keys wait for it, and frames are capped (frame_waits). */
+    typeahead(-1);
+    /* ncurses 6.4 flushes its output at every cursor move until the
+     * screen has once come back from endwin(): a frame went out as one
+     * write per changed line. Suspend and resume once, before anything
+     * is drawn, so that a frame is one write. The modes set above are
+     * kept. */
+    endwin();
+    doupdate();
     init_colors();
     make_windows();
     bc_input_init();
