@@ -19,6 +19,7 @@
 
 #include <curses.h>
 #include <langinfo.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -53,6 +54,17 @@ static int want_panel_cols(int cols)
 /* The banner takes a row only where the view keeps at least two. */
 static int want_banner(int rows) { return rows >= 6 && bc_banner_wanted() ? 1 : 0; }
 
+/* Every window is our own: stdscr is never drawn, but initscr() and
+ * resizeterm() give it a cell array of the whole screen (130 KiB at
+ * 120x40). Keep it at one cell and hand the rest back. */
+static void shrink_stdscr(void)
+{
+    if (getmaxy(stdscr) > 1 || getmaxx(stdscr) > 1) {
+        wresize(stdscr, 1, 1);
+        malloc_trim(0);
+    }
+}
+
 static void make_windows(void)
 {
     if (title_w) {
@@ -65,7 +77,9 @@ static void make_windows(void)
     if (banner_w)
         delwin(banner_w);
     panel_w = banner_w = NULL;
-    getmaxyx(stdscr, rows_, cols_);
+    rows_ = LINES;
+    cols_ = COLS;
+    shrink_stdscr();
     banner_h_ = want_banner(rows_);
     int view_h = rows_ - 3 - banner_h_;
     if (view_h < 1)
