@@ -117,6 +117,9 @@ bc_store *bc_store_open_readonly(const char *path, GError **err);
 /* Flushes what is queued, then closes. NULL is a no-op. */
 void bc_store_close(bc_store *st);
 int bc_store_schema_version(bc_store *st);
+/* Hands back the memory the page cache holds (for when the log has been
+ * quiet a while); pages are read again when next needed. */
+void bc_store_shrink(bc_store *st);
 
 /* Queues a message (copies all strings); nothing touches disk until
  * bc_store_flush(). A message for a conversation whose logging is off is

@@ -16,6 +16,7 @@
 #include "backchat/session.h"
 #include "conv_internal.h"
 
+#include <malloc.h>
 #include <string.h>
 #include <time.h>
 
@@ -32,6 +33,25 @@ static int64_t retry_at;         /* bc_now_ms() of the next attempt */
 static unsigned retry_timer;
 static unsigned retention_timer;
 static unsigned flush_timer;     /* a grouped write is due (end_of_turn) */
+static unsigned quiet_timer;     /* the log has been quiet: shrink */
+
+/* A while after the log was last opened or written, its page cache and
+ * what the heap holds free go back to the system: an idle client stays
+ * small, and this wakes nobody when nothing is written. */
+#define QUIET_MS 5000
+
+static void on_quiet(void *data)
+{
+    quiet_timer = 0;
+    bc_store_shrink(log_db);
+    malloc_trim(0);
+}
+
+static void arm_quiet(void)
+{
+    bc_timer_cancel(quiet_timer);
+    quiet_timer = bc_timer_add(QUIET_MS, on_quiet, NULL);
+}
 static int64_t last_flush_at;    /* bc_now_ms() of the last write */
 static uint64_t next_tag;
 
@@ -98,6 +118,7 @@ bool bc_core_open_log(GError **err)
     /* Tabs already open show their history now. */
     for (size_t i = 1; i < bc_conv_count(); i++)
         bc_history_fill(bc_conv_nth(i));
+    arm_quiet();
     return true;
 }
 
@@ -109,7 +130,8 @@ void bc_core_close_log(void)
     bc_timer_cancel(retention_timer);
     bc_timer_cancel(retry_timer);
     bc_timer_cancel(flush_timer);
-    retention_timer = retry_timer = flush_timer = 0;
+    bc_timer_cancel(quiet_timer);
+    retention_timer = retry_timer = flush_timer = quiet_timer = 0;
     retry_ms = 0;
     g_clear_pointer(&log_failure, g_free);
     if (log_db) /* the last flush (in close) has no view left to tell */
@@ -291,6 +313,8 @@ static bool flush_now(GError **out)
         }
         retry_ms = 0;
         log_failed_reported = false;
+        if (pending > 0)
+            arm_quiet();
         bc_archive_after_flush();
         return true;
     }

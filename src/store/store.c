@@ -599,6 +599,12 @@ void bc_store_close(bc_store *st)
     store_free(st);
 }
 
+void bc_store_shrink(bc_store *st)
+{
+    if (st)
+        sqlite3_db_release_memory(st->db);
+}
+
 int bc_store_schema_version(bc_store *st)
 {
     g_return_val_if_fail(st != NULL, -1);
