@@ -201,6 +201,13 @@ class ClientHome:
             f.write("\n".join(lines) + "\n")
         os.chmod(self.accounts_path, 0o600)
 
+    def write_config(self, text):
+        """Write (replace) backchat's config file."""
+        path = os.path.join(self.config, "backchat", "config")
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+
     def read_pins(self, account="test"):
         """The pin file as {domain: {key: value}}."""
         cp = configparser.ConfigParser(interpolation=None, strict=False)

@@ -4,7 +4,6 @@ mod_announce (XEP-0133 over ad-hoc commands), a priority announcement to a
 roster group with receipts, chat markers and escalation by attention
 requests (XEP-0184, XEP-0333, XEP-0224), and receiving one from a peer."""
 
-import os
 import re
 import secrets
 import time
@@ -98,13 +97,6 @@ def set_roster(peers, items):
         setup.stop()
 
 
-def write_config(home, text):
-    d = os.path.join(home.config, "backchat")
-    os.makedirs(d, mode=0o700, exist_ok=True)
-    with open(os.path.join(d, "config"), "w") as f:
-        f.write(text)
-
-
 def open_announcements(app):
     """Switch to the announcements tab (found by its name in the status line)."""
     scr = app.wait_for(re.compile(r"\d+:announcements"), timeout=10, region="status")
@@ -147,7 +139,7 @@ def test_announce_group_rollup_escalation(server, home, app, peers):
     add_user(server, "dave")
     set_roster(peers, {"bob@localhost": ["Support"], "carol@localhost": ["Support"],
                        "dave@localhost": ["Support", "Night"]})
-    write_config(home, "[announce]\nmin_nudge_interval=1\n")
+    home.write_config("[announce]\nmin_nudge_interval=1\n")
     home.write_account(server)
     bob = raw_peer(server, peers, "bob", answer="ack")
     carol = raw_peer(server, peers, "carol", answer="ack")

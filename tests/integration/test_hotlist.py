@@ -4,7 +4,6 @@
 long in the tab bar and the buddy list until we answer; the "new" marker
 above the first unread line, and Alt-u."""
 
-import os
 import re
 
 from harness import trust_and_connect
@@ -14,13 +13,6 @@ from prosody import MUC_DOMAIN
 TEAM = "team@" + MUC_DOMAIN
 OPS = "ops@" + MUC_DOMAIN
 MARKER = "\u2500\u2500\u2500\u2500 new \u2500\u2500\u2500\u2500"
-
-
-def _config(home, text):
-    d = os.path.join(home.config, "backchat")
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, "config"), "w") as f:
-        f.write(text)
 
 
 def _own_room(peer, room, nick):
@@ -87,7 +79,7 @@ def test_alt_a_order(server, home, app, peers):
 
 
 def test_reply_wait_and_marker(server, home, app, bob):
-    _config(home, "[hotlist]\nreply_warn_minutes = 0\n")
+    home.write_config("[hotlist]\nreply_warn_minutes = 0\n")
     home.write_account(server)
     trust_and_connect(app, server)
     app.type_line("/roster add bob@localhost Bob")

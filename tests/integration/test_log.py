@@ -47,13 +47,6 @@ def _start_again(app):
     app.wait_for(ARCHIVE_SYNCED, timeout=15, region="view")
 
 
-def _write_config(home, text):
-    path = os.path.join(home.config, "backchat", "config")
-    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-    with open(path, "w") as f:
-        f.write(text)
-
-
 def test_archive_catchup_exactly_once(home, app):
     srv = _server_without_offline()
     bob = None
@@ -142,7 +135,7 @@ def _numbers(view, word="backlog"):
 def test_pgup_scrolls_into_the_log(server, home, app, bob):
     # A small window (the minimum, 100 lines), so that 200 messages need
     # paging in and letting go at both ends.
-    _write_config(home, "[ui]\nscrollback=100\n")
+    home.write_config("[ui]\nscrollback=100\n")
     home.write_account(server)
     trust_and_connect(app, server)
     n = 200
@@ -198,7 +191,7 @@ def test_pgup_scrolls_into_the_log(server, home, app, bob):
 
 
 def test_search_and_jump(server, home, app, bob):
-    _write_config(home, "[ui]\nscrollback=100\n")
+    home.write_config("[ui]\nscrollback=100\n")
     home.write_account(server)
     trust_and_connect(app, server)
     bob.send("alice@localhost", "the pineapple report is on the shared drive")
@@ -433,7 +426,7 @@ def test_retention_purges_at_start(server, home, app, bob):
                 " WHERE body = 'an old message'")
     con.commit()
     con.close()
-    _write_config(home, "[log]\nretention_days=7\n")
+    home.write_config("[log]\nretention_days=7\n")
     app.restart()
     app.wait_status("connected", timeout=15)
     app.wait_for("Log retention: deleted 1 message older than 7 days", timeout=10,
