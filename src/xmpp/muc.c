@@ -4,6 +4,7 @@
  * into the model (muc.h), nick changes, leaving, and self-ping (XEP-0410)
  * to notice a membership the room dropped silently. Messages are in
  * muc_msg.c, the room archive in muc_mam.c. */
+#include "backchat/config.h"
 #include "backchat/conv.h"
 #include "backchat/core.h"
 #include "backchat/jid.h"
@@ -23,7 +24,8 @@
 #define MAX_REASON_CHARS 500
 #define DISCO_TIMEOUT_MS 5000
 #define PING_TIMEOUT_MS 30000
-#define PING_IDLE_MS (5 * 60 * 1000)  /* silence before a self-ping */
+#define PING_IDLE_DEFAULT_S 300      /* silence before a self-ping */
+#define PING_IDLE_MIN_S 10
 #define QUEUE_TICK_MS 250
 #define QUEUE_PER_TICK 5              /* joins per tick: no flood at connect */
 #define HISTORY_MAX "50"              /* rooms without an archive */
@@ -422,6 +424,16 @@ void bc_xmpp_muc_session_end(void)
 
 static void ping_arm(void);
 
+/* [muc] self_ping: seconds of silence from a room before we ask it
+ * whether we are still in; 0 turns the check off. */
+static int64_t ping_idle_ms(void)
+{
+    int s = bc_config_int("muc", "self_ping", PING_IDLE_DEFAULT_S);
+    if (s <= 0)
+        return 0;
+    return (int64_t)(s < PING_IDLE_MIN_S ? PING_IDLE_MIN_S : s) * 1000;
+}
+
 static void on_self_ping(xmpp_stanza_t *reply, bool disconnected, void *data)
 {
     room_ref *ref = data;
@@ -478,14 +490,16 @@ static void send_self_ping(rstate *s, bc_room *r)
 static void on_ping_timer(void *data)
 {
     ping_timer = 0;
-    int64_t now = bc_now_ms();
+    int64_t now = bc_now_ms(), idle = ping_idle_ms();
+    if (!idle)
+        return;
     GHashTableIter it;
     gpointer v;
     g_hash_table_iter_init(&it, states);
     while (g_hash_table_iter_next(&it, NULL, &v)) {
         rstate *s = v;
         bc_room *r = bc_muc_room(s->room);
-        if (r && r->state == BC_ROOM_JOINED && !s->pinging && now - s->heard_ms >= PING_IDLE_MS)
+        if (r && r->state == BC_ROOM_JOINED && !s->pinging && now - s->heard_ms >= idle)
             send_self_ping(s, r);
     }
     ping_arm();
@@ -494,7 +508,8 @@ static void on_ping_timer(void *data)
 /* One timer for all rooms: the next room due, only while any is joined. */
 static void ping_arm(void)
 {
-    if (ping_timer || !states || !bc_xmpp_connected())
+    int64_t idle = ping_idle_ms();
+    if (ping_timer || !states || !bc_xmpp_connected() || !idle)
         return;
     int64_t due = INT64_MAX;
     GHashTableIter it;
@@ -503,8 +518,8 @@ static void ping_arm(void)
     while (g_hash_table_iter_next(&it, NULL, &v)) {
         rstate *s = v;
         bc_room *r = bc_muc_room(s->room);
-        if (r && r->state == BC_ROOM_JOINED && !s->pinging && s->heard_ms + PING_IDLE_MS < due)
-            due = s->heard_ms + PING_IDLE_MS;
+        if (r && r->state == BC_ROOM_JOINED && !s->pinging && s->heard_ms + idle < due)
+            due = s->heard_ms + idle;
     }
     if (due == INT64_MAX)
         return;

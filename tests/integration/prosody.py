@@ -41,6 +41,9 @@ DEFAULT_MODULES = [
     "roster", "saslauth", "tls", "disco", "carbons", "pep", "private",
     "blocklist", "vcard4", "vcard_legacy", "version", "uptime", "time",
     "ping", "register", "mam", "smacks", "bookmarks", "announce", "offline",
+    # The admin socket (in the private directory): tests change server
+    # state behind the client's back with prosodyctl shell.
+    "admin_shell",
 ]
 
 START_TIMEOUT = 15.0

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Group chat (XEP-0045) with slixmpp peers in a Prosody room: messages
 both ways, mentions, private messages, nick changes, the room archive
-filling a gap without duplicates, and the room surviving a reconnect."""
+filling a gap without duplicates, the room surviving a reconnect, and a
+room that dropped us silently found by self-ping (XEP-0410)."""
 
 import asyncio
 import re
@@ -222,6 +223,56 @@ def test_room_survives_reconnect(server, home, app, peers):
     app.type_line("/close")
     _wait_presence_count(bob, occupant, 2, ptype="unavailable", timeout=10)
     app.wait_for(re.compile(r"(?<![\w:])2:team\b"), timeout=5, region="status", absent=True)
+    app.assert_alive()
+
+
+def _drop_silently(server, room, bare):
+    """The room forgets `bare`'s occupant without telling anyone, as a
+    room restarted or a server-side glitch leaves it: no presence goes
+    out.  Returns how many sessions were dropped."""
+    lua = ("> local r = prosody.hosts['%s'].modules.muc.get_room_from_jid('%s'); "
+           "local n = 0; "
+           "for real, nick in pairs(r._jid_nick) do "
+           "if real:sub(1, %d) == '%s/' then "
+           "r._jid_nick[real] = nil; r._occupants[nick] = nil; n = n + 1 end end; "
+           "return n") % (room.split("@", 1)[1], room, len(bare) + 1, bare)
+    rc, out = server.prosodyctl("shell", lua)
+    assert rc == 0, out
+    m = re.search(r"Result: (\d+)", out)
+    assert m, out
+    return int(m.group(1))
+
+
+def test_self_ping_rejoins_a_room_that_dropped_us(server, home, app, peers):
+    # After [muc] self_ping seconds of silence from a room, backchat asks
+    # the room whether it still has us; "not-acceptable" means it does
+    # not: it says so and joins again, and the room's archive brings
+    # what was said meanwhile.
+    home.write_config("[muc]\nself_ping=10\n")
+    home.write_account(server)
+    bob = peers.connect("bob")
+    bob.nick = "bob"
+    _create_room(bob, "bob")
+    trust_and_connect(app, server)
+    _join_backchat(app)
+    app.send_keys("M-2")
+    occupant = ROOM + "/alice"
+    _wait_presence_count(bob, occupant, 1)
+
+    assert _drop_silently(server, ROOM, "alice@localhost") == 1
+    _say(bob, "said while you were gone")
+    lost = "Lost the room membership silently; rejoining"
+    app.wait_for(lost, timeout=30, region="view")
+    _wait_presence_count(bob, occupant, 2, timeout=10)
+    app.wait_for("bob: said while you were gone", timeout=10, region="view")
+    _say(bob, "welcome back")
+    app.wait_for("bob: welcome back", timeout=10, region="view")
+    app.type_line("still here")
+    bob.wait_for_message("still here", sender=occupant, timeout=10)
+    view = app.region("view")
+    assert view.count(lost) == 1, view
+    assert view.count("bob: said while you were gone") == 1, view
+    assert view.index("bob: said while you were gone") < view.index("bob: welcome back"), view
     app.assert_alive()
 
 
