@@ -10,6 +10,7 @@ import threading
 import time
 
 from harness import Skip, query_db, state_re, trust_and_connect, wait_db
+from mucpeer import iq
 from proxy import Proxy
 
 RECONNECTING = re.compile(r"reconnecting in \d+ s")
@@ -132,6 +133,75 @@ def test_messages_while_away_arrive_once(server, home, app, bob):
                         "AND body LIKE 'away %' ORDER BY coalesce(ts_server, ts_local), id")
         assert [r[0] for r in rows] == sent, rows
         assert_no_duplicates(home)
+    finally:
+        proxy.close()
+
+
+MAM_QUERY = "iq-set/self/urn:xmpp:mam:2:query"
+
+
+def archive_answers(server, on):
+    """With on=False the server takes alice's archive queries and never
+    answers them (an archive slower than the connection); on=True undoes
+    it.  Through Prosody's admin shell."""
+    if on:
+        lua = ("> local h = prosody.hosts['localhost']; if h.bc_hold then "
+               "h.events.remove_handler('%s', h.bc_hold); h.bc_hold = nil end; "
+               "return 'answering'" % MAM_QUERY)
+    else:
+        lua = ("> local h = prosody.hosts['localhost']; "
+               "h.bc_hold = function() return true end; "
+               "h.events.add_handler('%s', h.bc_hold, 1000); return 'silent'" % MAM_QUERY)
+    rc, out = server.prosodyctl("shell", lua)
+    assert rc == 0 and "Result:" in out, out
+
+
+def test_cut_during_catchup_keeps_order(server, home, app, bob):
+    # Messages the server handed to a connection that was already dead
+    # exist only in the archive; a message that arrives live while the
+    # next catch-up runs waits for it.  If that stream is lost too before
+    # its catch-up ends, the held message must go on waiting (for the
+    # next stream's catch-up), not be shown before the older ones.
+    proxy = start_via_proxy(server, home, app)
+    try:
+        open_bob_tab(app, bob, "before")
+        gap = ["gap %d" % i for i in range(1, 4)]
+        archive_answers(server, False)
+        try:
+            proxy.stall()
+            for body in gap:
+                bob.send("alice@localhost", body)
+            # bob's stanzas are handled in order: once his ping is
+            # answered, the gap is archived and sent into the stall.
+            assert 'type="result"' in iq(bob, "<iq type='get' to='localhost'>"
+                                              "<ping xmlns='urn:xmpp:ping'/></iq>")
+            assert proxy.cut() == 1
+            proxy.resume()
+            app.wait_status("connected", timeout=SOON)
+            bob.send("alice@localhost", "live 1")
+            deadline = time.monotonic() + 10
+            while True:   # received (in the debug log), held: not shown
+                with open(debug_log(home), errors="replace") as f:
+                    if "live 1" in f.read():
+                        break
+                assert time.monotonic() < deadline, "live 1 never reached backchat"
+                time.sleep(0.1)
+            time.sleep(0.5)
+            shown = shown_from_bob(app.region("view"))
+            assert shown == ["before"], "shown before the catch-up: %r" % shown
+        finally:
+            archive_answers(server, True)
+        assert proxy.cut() == 1    # this stream's catch-up never ended
+        app.wait_status("connected", timeout=SOON)
+
+        want = ["before"] + gap + ["live 1"]
+        app.wait_for(lambda v: shown_from_bob(v)[-1:] == ["live 1"] and
+                     len(shown_from_bob(v)) >= len(want), timeout=10, region="view")
+        app.wait_stable(quiet=0.5, timeout=3)
+        shown = shown_from_bob(app.region("view"))
+        assert shown == want, "bob's lines on screen: %r, want %r" % (shown, want)
+        assert_no_duplicates(home)
+        app.assert_alive()
     finally:
         proxy.close()
 
