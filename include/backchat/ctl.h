@@ -22,6 +22,8 @@
 #define BC_CTL_LINE_MAX 4096
 #define BC_CTL_MAX_CLIENTS 8
 #define BC_CTL_IDLE_MS 5000
+/* Out of descriptors or memory: accepting waits this long. */
+#define BC_CTL_ACCEPT_PAUSE_MS 1000
 
 #define BC_CTL_ERROR bc_ctl_error_quark()
 GQuark bc_ctl_error_quark(void);

@@ -323,10 +323,11 @@ static void on_listen(int fd, short revents, void *data)
         if (cfd < 0) {
             if (errno == EINTR)
                 continue;
-            if (errno == EMFILE || errno == ENFILE) {
-                /* Still readable: without a pause poll() would spin. */
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+                /* Out of descriptors or memory, the socket still
+                 * readable: without a pause poll() would spin. */
                 bc_loop_set_events(fd, 0);
-                bc_timer_add(1000, resume_listen, NULL);
+                bc_timer_add(BC_CTL_ACCEPT_PAUSE_MS, resume_listen, NULL);
             }
             return;
         }
