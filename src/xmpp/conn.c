@@ -34,6 +34,9 @@ static bool conn_active;     /* between connect() and the disconnect event */
 static bool cert_refused;    /* we refused the certificate this attempt */
 static bool auth_failed;     /* libstrophe reported a SASL failure */
 static bool no_tls;          /* the server offered no STARTTLS */
+/* The errno of a TCP connect that failed, from libstrophe's log: some
+ * versions hand the disconnect handler 0 for a refused connection. */
+static int connect_errno;
 /* The keepalive is a ping (XEP-0199): its answer also proves that the
  * server has everything we sent before it (outbox.c). Every two minutes
  * by default: one wake-up to send it, one for the answer. */
@@ -97,6 +100,10 @@ static void on_log(void *ud, xmpp_log_level_t level, const char *area, const cha
         auth_failed = true;
     if (msg && strstr(msg, "TLS is not supported"))
         no_tls = true;
+    int e;
+    if (area && msg && strcmp(area, "xmpp") == 0 &&
+        sscanf(msg, "connection failed, error %d", &e) == 1 && e > 0)
+        connect_errno = e;
     if (debug_log) {
         static const char *const names[] = {"debug", "info", "warn", "error"};
         /* Never log the password-bearing SASL payloads. */
@@ -532,16 +539,19 @@ static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t event, int error,
                            serr->type == XMPP_SE_POLICY_VIOLATION));
     if (final || cert_refused)
         auto_reconnect = false;
-    if (!was_up && !final && !cert_refused && !user_closing && error > 1 && targets &&
-        target_next < targets->len) {
+    int unreachable = error > 1 ? error : connect_errno;
+    if (!was_up && !final && !cert_refused && !user_closing && unreachable > 1 && targets &&
+        target_next > 0 && target_next < targets->len) {
         /* Refused or unreachable, and the lookup found more addresses:
          * the next one now (after this libstrophe callback returns). */
         const bc_resolved *t = targets->pdata[target_next - 1];
         bc_console("Cannot reach %s port %u (%s); trying the next address.", t->addr,
-                   t->port, g_strerror(error));
+                   t->port, g_strerror(unreachable));
         bc_timer_cancel(next_timer);
         next_timer = bc_timer_add(0, on_next_target, NULL);
     } else if (cert_refused) {
+        if (target_next > 0)
+            target_next--; /* the server answered here: /tls trust comes back to it */
         bc_session_set_state(BC_CONN_CERT_UNTRUSTED, "waiting for /tls trust or /tls deny");
     } else if (user_closing) {
         bc_session_set_state(BC_CONN_OFFLINE, NULL);
@@ -641,6 +651,7 @@ static bool connect_to(const bc_account *acct, const char *password, const char 
     xmpp_conn_set_certfail_handler(conn, certfail_cb);
     xmpp_conn_set_sockopt_callback(conn, sockopt_cb);
     cert_refused = auth_failed = user_closing = no_tls = false;
+    connect_errno = 0;
     logger.handler = on_log; /* watches the authentication (see on_log) */
     session_started = false;
     bc_session_set_cert(NULL);
@@ -694,7 +705,12 @@ static void on_resolved(GPtrArray *found, const char *error, void *data)
         return; /* the account changed meanwhile */
     }
     if (!found) {
-        attempt_failed(error);
+        /* The lookup knows the name, not the account: say what to check. */
+        char *why = g_strdup_printf("%s. Check the account's server setting (/account show %s;"
+                                    " /account set %s server HOST) and the network",
+                                    error ? error : "the lookup failed", acct->name, acct->name);
+        attempt_failed(why);
+        g_free(why);
         return;
     }
     forget_targets();

@@ -161,8 +161,7 @@ static gpointer worker(gpointer p)
                                          strcmp(g_array_index(srv, bc_srv, 0).target, ".") == 0);
         if (refused)
             r->error = g_strdup_printf("%s says it offers no XMPP service (its SRV record is"
-                                       " \".\"); set the server with /account set NAME server",
-                                       r->domain);
+                                       " \".\")", r->domain);
         for (guint i = 0; !refused && i < srv->len; i++) {
             const bc_srv *s = &g_array_index(srv, bc_srv, i);
             add_addresses(targets, s->target, s->port, &r->error);
@@ -209,7 +208,8 @@ static void on_answer(int fd, short revents, void *data)
     request *r = data;
     bc_loop_unwatch(fd);
     g_ptr_array_remove(pending, r);
-    g_thread_join(r->thread); /* it has written its last byte */
+    if (r->thread) /* NULL when the lookup ran here (no thread could start) */
+        g_thread_join(r->thread); /* it has written its last byte */
     r->thread = NULL;
     if (!r->cancelled) {
         GPtrArray *targets = r->targets;
