@@ -70,6 +70,11 @@ void bc_xmpp_mam_hold_live(void);
 /* Hands back what is held now (no reconnection will follow). */
 void bc_xmpp_mam_release(void);
 
+/* certcheck.c: libstrophe's certificate-failure handler, for the
+ * account's domain: 1 accepts (it matches the pin), 0 refuses; *refused
+ * is set when the refusal was told to the user (waiting for /tls trust). */
+int bc_xmpp_cert_check(const xmpp_tlscert_t *cert, const char *errormsg, bool *refused);
+
 /* iq.c: helpers every protocol file uses. */
 /* Sanitized single-line text of `el` (NULL el or no text: NULL), at most
  * `max_chars` characters. */
