@@ -77,6 +77,18 @@ def _join_backchat(app):
     app.wait_for(re.compile(r"(?<![\w:])2:team\b"), timeout=5, region="status")
 
 
+def _bob_room_with_alice(server, home, app, peers):
+    """bob creates the room, backchat (alice) connects and joins it;
+    returns bob."""
+    home.write_account(server)
+    bob = peers.connect("bob")
+    bob.nick = "bob"
+    _create_room(bob, "bob")
+    trust_and_connect(app, server)
+    _join_backchat(app)
+    return bob
+
+
 def test_room_chat_private_nick(server, home, app, peers):
     home.write_account(server)
     bob, carol = peers.connect("bob"), peers.connect("carol")
@@ -152,12 +164,7 @@ def test_room_chat_private_nick(server, home, app, peers):
 
 
 def test_archive_fills_gap_without_duplicates(server, home, app, peers):
-    home.write_account(server)
-    bob = peers.connect("bob")
-    bob.nick = "bob"
-    _create_room(bob, "bob")
-    trust_and_connect(app, server)
-    _join_backchat(app)
+    bob = _bob_room_with_alice(server, home, app, peers)
     before = ["before %d" % i for i in range(1, 3)]
     for t in before:
         _say(bob, t)
@@ -196,12 +203,7 @@ def test_archive_fills_gap_without_duplicates(server, home, app, peers):
 
 
 def test_room_survives_reconnect(server, home, app, peers):
-    home.write_account(server)
-    bob = peers.connect("bob")
-    bob.nick = "bob"
-    _create_room(bob, "bob")
-    trust_and_connect(app, server)
-    _join_backchat(app)
+    bob = _bob_room_with_alice(server, home, app, peers)
     occupant = ROOM + "/alice"
     _wait_presence_count(bob, occupant, 1)
 
@@ -249,12 +251,7 @@ def test_self_ping_rejoins_a_room_that_dropped_us(server, home, app, peers):
     # not: it says so and joins again, and the room's archive brings
     # what was said meanwhile.
     home.write_config("[muc]\nself_ping=10\n")
-    home.write_account(server)
-    bob = peers.connect("bob")
-    bob.nick = "bob"
-    _create_room(bob, "bob")
-    trust_and_connect(app, server)
-    _join_backchat(app)
+    bob = _bob_room_with_alice(server, home, app, peers)
     app.send_keys("M-2")
     occupant = ROOM + "/alice"
     _wait_presence_count(bob, occupant, 1)
