@@ -60,16 +60,21 @@ def restart_rejoins(app, bob):
     assert 'type="unavailable"' not in pres, pres
 
 
-def test_bookmark_autojoin_after_restart(server, home, app, peers):
-    home.write_account(server)
-    trust_and_connect(app, server)
+def bookmark_new_room(app, home, srv):
+    """backchat connects to srv, opens ROOM and bookmarks it as "Team"
+    (autojoin)."""
+    home.write_account(srv)
+    trust_and_connect(app, srv)
     app.type_line("/join " + ROOM)
     app.wait_for("You joined " + ROOM, timeout=10, region="view")
     app.type_line("/roomconfig instant")
     app.wait_for("team is open with the default configuration", timeout=10, region="view")
-
     app.type_line("/bookmark add --name Team")
     app.wait_for("Bookmarked %s (joined at connect)." % ROOM, timeout=10, region="view")
+
+
+def test_bookmark_autojoin_after_restart(server, home, app, peers):
+    bookmark_new_room(app, home, server)
     app.type_line("/bookmark")
     app.wait_for(re.compile(re.escape(ROOM) + r" +Team +nick alice +autojoin"), timeout=5,
                  region="view")
@@ -242,15 +247,7 @@ def assert_no_pep_bookmarks(peer):
 
 
 def test_bookmark_private_storage_fallback(legacy, home, app):
-    home.write_account(legacy.server)
-    trust_and_connect(app, legacy.server)
-    app.type_line("/join " + ROOM)
-    app.wait_for("You joined " + ROOM, timeout=10, region="view")
-    app.type_line("/roomconfig instant")
-    app.wait_for("team is open with the default configuration", timeout=10, region="view")
-
-    app.type_line("/bookmark add --name Team")
-    app.wait_for("Bookmarked %s (joined at connect)." % ROOM, timeout=10, region="view")
+    bookmark_new_room(app, home, legacy.server)
 
     # Stored as XEP-0048 says: <conference jid=ROOM autojoin><nick/>.
     other = legacy.connect("alice", resource="phone")

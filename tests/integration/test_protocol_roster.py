@@ -123,6 +123,17 @@ def connect(app, server, home):
     app.type_line("/roster hide")
 
 
+def bob_sees_alice_online(server, home, app, peers):
+    """bob (a PEP peer) and alice follow each other, backchat connects as
+    alice, and bob sees her available; returns bob."""
+    bob = pep_peer(server, peers, "bob")
+    befriend(peers, bob)
+    connect(app, server, home)
+    bob.wait(lambda: [d for d in bob.details if d[0] == ALICE_FULL and d[1] == "available"],
+             "alice online")
+    return bob
+
+
 def roster_shows(app, jid, words, timeout=10, absent=False):
     """Types /roster until the line for `jid` in the latest listing has all
     `words` (or, with absent=True, until the listing has no such line)."""

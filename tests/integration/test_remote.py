@@ -8,7 +8,7 @@ import stat
 import subprocess
 
 from harness import require_backchat
-from test_protocol_roster import ALICE_FULL, befriend, connect, pep_peer
+from test_protocol_roster import ALICE_FULL, bob_sees_alice_online
 
 
 def _remote(home, *args, timeout=15):
@@ -46,11 +46,7 @@ def _raw(path, data):
 
 
 def test_remote_status_errors_and_socket(server, home, app, peers):
-    bob = pep_peer(server, peers, "bob")
-    befriend(peers, bob)
-    connect(app, server, home)
-    bob.wait(lambda: [d for d in bob.details if d[0] == ALICE_FULL and d[1] == "available"],
-             "alice online")
+    bob = bob_sees_alice_online(server, home, app, peers)
 
     # The socket and its directory are readable by the user only.
     sock = os.path.join(home.runtime, "backchat", "test.sock")

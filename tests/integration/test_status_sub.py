@@ -5,18 +5,13 @@ and a subscription request answered from the console in both
 directions."""
 
 import re
-import time
 
-from test_protocol_roster import (ALICE, ALICE_FULL, befriend, connect, pep_peer,
-                                  roster_shows)
+from test_protocol_roster import (ALICE, ALICE_FULL, bob_sees_alice_online, connect,
+                                  pep_peer, roster_shows)
 
 
 def test_timed_status_reverts(server, home, app, peers):
-    bob = pep_peer(server, peers, "bob")
-    befriend(peers, bob)
-    connect(app, server, home)
-    bob.wait(lambda: [d for d in bob.details if d[0] == ALICE_FULL and d[1] == "available"],
-             "alice online")
+    bob = bob_sees_alice_online(server, home, app, peers)
 
     # Lunch for a few seconds: the peer sees away + "At Lunch" and the
     # activity; the status line counts down.
@@ -107,11 +102,7 @@ def test_subscription_round_trip(server, home, app, peers):
 
 
 def test_preset_key_seen_by_peer(server, home, app, peers):
-    bob = pep_peer(server, peers, "bob")
-    befriend(peers, bob)
-    connect(app, server, home)
-    bob.wait(lambda: [d for d in bob.details if d[0] == ALICE_FULL and d[1] == "available"],
-             "alice online")
+    bob = bob_sees_alice_online(server, home, app, peers)
     # F6 is "On a Call": busy, with the activity talking/on_the_phone.
     n, na = len(bob.details), len(bob.activities)
     app.send_keys("F6")
