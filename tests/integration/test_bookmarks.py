@@ -73,6 +73,16 @@ def bookmark_new_room(app, home, srv):
     app.wait_for("Bookmarked %s (joined at connect)." % ROOM, timeout=10, region="view")
 
 
+def remove_from_room_tab(app):
+    """In the rejoined room's tab (2), /bookmark remove: the list is empty."""
+    app.send_keys("M-2")
+    app.wait_for("You joined " + ROOM, timeout=10, region="view")
+    app.type_line("/bookmark remove")
+    app.wait_for("Bookmark of %s removed." % ROOM, timeout=10, region="view")
+    app.type_line("/bookmark list")
+    app.wait_for("No bookmarks.", timeout=5, region="view")
+
+
 def test_bookmark_autojoin_after_restart(server, home, app, peers):
     bookmark_new_room(app, home, server)
     app.type_line("/bookmark")
@@ -87,12 +97,7 @@ def test_bookmark_autojoin_after_restart(server, home, app, peers):
     # Started again: the bookmark joins the room by itself.
     restart_rejoins(app, peers.connect("bob"))
 
-    app.send_keys("M-2")
-    app.wait_for("You joined " + ROOM, timeout=10, region="view")
-    app.type_line("/bookmark remove")
-    app.wait_for("Bookmark of %s removed." % ROOM, timeout=10, region="view")
-    app.type_line("/bookmark list")
-    app.wait_for("No bookmarks.", timeout=5, region="view")
+    remove_from_room_tab(app)
     items = pep_items(other)
     assert ROOM not in items, items
     app.assert_alive()
@@ -264,12 +269,7 @@ def test_bookmark_private_storage_fallback(legacy, home, app):
     poll_listing(app, lambda text: re.search(
         re.escape(ROOM) + r" +Team +nick alice +autojoin", text))
 
-    app.send_keys("M-2")
-    app.wait_for("You joined " + ROOM, timeout=10, region="view")
-    app.type_line("/bookmark remove")
-    app.wait_for("Bookmark of %s removed." % ROOM, timeout=10, region="view")
-    app.type_line("/bookmark list")
-    app.wait_for("No bookmarks.", timeout=5, region="view")
+    remove_from_room_tab(app)
     assert stored_rooms(other) == {}, ET.tostring(private_storage(other))
     app.assert_alive()
 
