@@ -39,6 +39,7 @@ static struct {
     void *data;
     GPtrArray *clients;
     client *running;  /* the client whose command runs now */
+    unsigned pause;   /* accepting paused (out of descriptors): its timer */
 } srv = {.fd = -1};
 
 static unsigned idle_ms = BC_CTL_IDLE_MS;
@@ -312,6 +313,7 @@ static void on_client(int fd, short revents, void *data)
 
 static void resume_listen(void *data)
 {
+    srv.pause = 0;
     if (srv.fd >= 0)
         bc_loop_set_events(srv.fd, POLLIN);
 }
@@ -327,7 +329,8 @@ static void on_listen(int fd, short revents, void *data)
                 /* Out of descriptors or memory, the socket still
                  * readable: without a pause poll() would spin. */
                 bc_loop_set_events(fd, 0);
-                bc_timer_add(BC_CTL_ACCEPT_PAUSE_MS, resume_listen, NULL);
+                if (!srv.pause)
+                    srv.pause = bc_timer_add(BC_CTL_ACCEPT_PAUSE_MS, resume_listen, NULL);
             }
             return;
         }
@@ -462,6 +465,8 @@ void bc_ctl_stop(void)
     }
     g_ptr_array_free(srv.clients, TRUE);
     srv.clients = NULL;
+    bc_timer_cancel(srv.pause);
+    srv.pause = 0;
     bc_loop_unwatch(srv.fd);
     close(srv.fd);
     srv.fd = -1;
