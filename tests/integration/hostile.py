@@ -20,7 +20,6 @@ import socket
 import threading
 import time
 
-import harness
 from harness import fixture
 
 EVIL = "evil.localhost"

@@ -8,7 +8,7 @@ through a carbon of its displayed marker."""
 import re
 import time
 
-from harness import query_db, trust_and_connect, wait_db
+from harness import trust_and_connect, wait_db
 from test_announce import RawPeer, raw_peer
 from test_carbons import _backchat_online
 

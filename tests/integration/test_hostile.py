@@ -274,7 +274,7 @@ def test_hostile_remote_addresses(server, evil, home, app, peers):
     idn.send("<message from='bob@%s/phone' to='%s' type='chat'><body>idn-1 hi, it is "
              "bob</body></message>" % (IDN, ALICE_FULL))
     s.focus("bob@" + IDN)
-    scr = app.wait_for("idn-1", timeout=10, region="view")
+    app.wait_for("idn-1", timeout=10, region="view")
     title = app.region("title")
     # Its tab is named by the whole JID, not "bob": it cannot pass for
     # the real bob@localhost in the tab bar.

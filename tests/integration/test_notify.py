@@ -174,7 +174,7 @@ def test_notify_mention_priority_and_hold(server, home, app, bob, peers):
     announcement with critical; with /notify hold on (a call) a 1:1
     message does not notify but a priority announcement does."""
     from test_announce import NS_ANN, add_user, raw_peer, set_roster
-    from test_muc import ROOM, _create_room, _join_backchat, _say
+    from test_muc import _create_room, _join_backchat, _say
 
     bus = NotifyBus()
     try:

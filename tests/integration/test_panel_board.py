@@ -291,7 +291,8 @@ def test_board_counts_and_live_updates(team, home, app):
 def test_narrow_terminal(team, home, app):
     home.write_account(team.server)
     trust_and_connect(app, team.server)
-    bob, carol = team.connect("bob"), team.connect("carol")
+    team.connect("bob")     # online: a row of its own on the board
+    carol = team.connect("carol")
     carol.set_presence(show="xa", status="On holiday until Monday, back on the 14th")
     app.wait_for(panel_has(contact_row("xa", "Carol", "On holiday")), timeout=10,
                  region="view")

@@ -144,8 +144,8 @@ def test_callmode_whisper_and_off(server, home, app, peers):
     # The room on the left (focused, in the title), carol on the right.
     app.wait_for(re.compile(re.escape(ROOM) + r" \u2014 2 occupants"), timeout=5,
                  region="title")
-    scr = app.wait_for(lambda s: FOCUS in _halves(app, s)[0] and
-                       ":carol" in _halves(app, s)[1].split("\n")[0], timeout=5)
+    app.wait_for(lambda s: FOCUS in _halves(app, s)[0] and
+                 ":carol" in _halves(app, s)[1].split("\n")[0], timeout=5)
     # The peer sees the call: busy, "On a Call", talking on the phone.
     got = bob.wait(lambda: [d for d in bob.details[n:] if d[0] == ALICE_FULL and
                             d[2] == "dnd"], "dnd presence from alice")

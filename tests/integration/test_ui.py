@@ -76,7 +76,7 @@ def test_scroll_pgup_pgdn(server, home, app, bob):
     app.send_keys("M-2")
     app.wait_for("line 59 of the backlog", timeout=5, region="view")
     app.send_keys("PPage")
-    scr = app.wait_for("more below", timeout=5, region="status")
+    app.wait_for("more below", timeout=5, region="status")
     view = app.region("view")
     assert "line 59 of the backlog" not in view, "PgUp did not scroll:\n" + view
     app.send_keys("PPage", "PPage", "PPage")
