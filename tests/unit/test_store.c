@@ -588,6 +588,32 @@ static void test_append_rejects_invalid(void **state)
     bc_store_close(st);
 }
 
+/* The writer skips the schema's CHECK on kind (for speed): every kind it
+ * writes must still pass it, as another connection sees it. */
+static void test_written_kinds_pass_the_schema_check(void **state)
+{
+    fixture *f = *state;
+    bc_store *st = open_ok(f->db);
+    for (int k = 0; k < BC_KIND_COUNT; k++) {
+        char id[8];
+        g_snprintf(id, sizeof id, "k%d", k);
+        bc_store_msg m = {.conv = "a@example.org", .body = "text", .stanza_id = id,
+                          .kind = (bc_msg_kind)k, .dir = BC_DIR_IN, .ts_local = 1 + k};
+        bc_store_append(st, &m);
+    }
+    assert_int_equal(flush_ok(st), BC_KIND_COUNT);
+    sqlite3 *raw = raw_open(f->db);
+    assert_int_equal(raw_int(raw, "SELECT count(DISTINCT kind) FROM messages"), BC_KIND_COUNT);
+    /* An update re-checks every row; a kind outside the list fails it. */
+    assert_int_equal(sqlite3_exec(raw, "UPDATE messages SET kind = kind", NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw, "UPDATE messages SET kind = 'bogus' WHERE id = 1", NULL,
+                                  NULL, NULL),
+                     SQLITE_CONSTRAINT);
+    sqlite3_close(raw);
+    bc_store_close(st);
+}
+
 /* An idle client gives the page cache back (core calls this a while
  * after the last write); the log reads as before afterwards. */
 static void test_shrink_releases_page_cache(void **state)
@@ -640,6 +666,7 @@ int main(void)
         T(test_strings_round_trip),
         T(test_close_flushes),
         T(test_append_rejects_invalid),
+        T(test_written_kinds_pass_the_schema_check),
         T(test_shrink_releases_page_cache),
 #undef T
     };
