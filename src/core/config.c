@@ -1,11 +1,35 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* User settings from the config file, with defaults for anything unset. */
 #include "backchat/config.h"
+#include "backchat/conv.h"
+#include "backchat/sanitize.h"
 
 #include <string.h>
 
 static GKeyFile *kf;
 static char *kf_path; /* where it was loaded from: bc_config_write() saves there */
+static GHashTable *reported; /* "group\nkey" of values already said to be wrong */
+
+/* A value of the wrong type is not an error that stops anything: the
+ * default serves. But the user is told once, on the console, which line
+ * is ignored and what to write instead. An empty value means unset. */
+static void wrong_type(const char *group, const char *key, const char *want, const char *def)
+{
+    char *raw = g_key_file_get_value(kf, group, key, NULL);
+    if (!raw || !*raw || !bc_conv_console()) {
+        g_free(raw);
+        return; /* (said when it is read again with a console to say it on) */
+    }
+    if (!reported)
+        reported = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    if (g_hash_table_add(reported, g_strconcat(group, "\n", key, NULL))) {
+        char *shown = bc_sanitize_line(raw, -1);
+        bc_console_err("Config: [%s] %s=%s is not %s; using %s. Fix it in %s.", group, key, shown,
+                       want, def, kf_path ? kf_path : "the config file");
+        g_free(shown);
+    }
+    g_free(raw);
+}
 
 /* The first line that is neither blank, a comment, a [group] nor a
  * key=value: where GLib's parser stopped. 0 if none is found. */
@@ -67,6 +91,7 @@ bool bc_config_load(const char *path, GError **err)
 
 void bc_config_free(void)
 {
+    g_clear_pointer(&reported, g_hash_table_destroy);
     g_clear_pointer(&kf, g_key_file_free);
     g_clear_pointer(&kf_path, g_free);
 }
@@ -136,6 +161,9 @@ int bc_config_int(const char *group, const char *key, int def)
     int v = g_key_file_get_integer(kf, group, key, &e);
     if (e) {
         g_error_free(e);
+        char d[16];
+        g_snprintf(d, sizeof d, "%d", def);
+        wrong_type(group, key, "a whole number", d);
         return def;
     }
     return v;
@@ -149,6 +177,7 @@ bool bc_config_bool(const char *group, const char *key, bool def)
     gboolean v = g_key_file_get_boolean(kf, group, key, &e);
     if (e) {
         g_error_free(e);
+        wrong_type(group, key, "true or false", def ? "true" : "false");
         return def;
     }
     return v;

@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "backchat/config.h"
+#include "backchat/conv.h"
 #include "backchat/paths.h"
 #include "backchat/pins.h"
 #include "tmpdir.h"
@@ -507,7 +508,13 @@ static void test_config_values(void **state)
     char *s = bc_config_string("ui", "theme", "x");
     assert_string_equal(s, "solarized dark");
     g_free(s);
-    /* Wrong types fall back to the default. */
+    /* Wrong types fall back to the default, and the console says so,
+     * once per key; an empty value is unset. */
+    bc_convs_init(50);
+    bc_conv *console = bc_conv_console();
+    assert_non_null(console);
+    size_t before = console->len;
+    assert_int_equal(bc_config_int("ui", "notint", 7), 7);
     assert_int_equal(bc_config_int("ui", "notint", 7), 7);
     assert_int_equal(bc_config_int("ui", "halfint", 7), 7);
     assert_int_equal(bc_config_int("ui", "theme", 9), 9);
@@ -515,6 +522,19 @@ static void test_config_values(void **state)
     assert_false(bc_config_bool("ui", "notbool", false));
     assert_false(bc_config_bool("ui", "scrollback", false));
     assert_int_equal(bc_config_int("ui", "empty", 4), 4);
+    assert_int_equal(console->len, before + 5);
+    char *want = g_strdup_printf("Config: [ui] notint=lots is not a whole number; using 7. "
+                                 "Fix it in %s.", path);
+    assert_string_equal(bc_conv_line(console, before)->text, want);
+    g_free(want);
+    assert_non_null(strstr(bc_conv_line(console, before + 1)->text, "halfint=12abc"));
+    assert_non_null(strstr(bc_conv_line(console, before + 2)->text,
+                           "[ui] theme=solarized dark is not a whole number; using 9."));
+    assert_non_null(strstr(bc_conv_line(console, before + 3)->text,
+                           "[ui] notbool=maybe is not true or false; using true."));
+    assert_non_null(strstr(bc_conv_line(console, before + 4)->text,
+                           "[ui] scrollback=500 is not true or false; using false."));
+    bc_convs_free();
     /* Missing keys and groups. */
     assert_int_equal(bc_config_int("ui", "missing", 11), 11);
     assert_int_equal(bc_config_int("nogroup", "scrollback", 11), 11);
