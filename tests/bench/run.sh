@@ -21,6 +21,8 @@
 #                   (roster_fixture.py, roster_online.py, roster_watch.py)
 #     log_search    search and paging in a 1,000,000-message local log (no
 #                   peer client: neither Profanity nor mcabber searches its log)
+#     store_write   the CPU cost of writing a row to the local log, and of
+#                   each of its parts (indexes, full-text index, checks)
 #   tests/bench/run.sh soak         200,000 messages across 20 rooms, RSS
 #                                   over time (not in the default set:
 #                                   BENCH_SOAK=1 adds it)
@@ -34,7 +36,7 @@
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-DEFAULT=(idle_wakeups room_flood room_growth roster_load log_search)
+DEFAULT=(idle_wakeups room_flood room_growth roster_load log_search store_write)
 [[ ${BENCH_SOAK:-0} == 1 ]] && DEFAULT+=(soak)
 export DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-60}
 
