@@ -351,16 +351,32 @@ EOF
 }
 
 # -- reporting ----------------------------------------------------------------------
-machine_info() { # sets MACHINE, NOW, STROPHE_VERSION, PROF_VERSION, MCABBER_VERSION,
-                 # PROSODY_VERSION
+machine_basics() { # sets MACHINE and NOW
     local cpu
-    cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //')
+    cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || true)
     MACHINE="$(nproc) CPUs${cpu:+ ($cpu)}, Linux $(uname -r) $(uname -m); load average at the start: $BENCH_LOAD"
     NOW=$(date -u '+%Y-%m-%d %H:%M UTC')
+}
+
+machine_info() { # sets MACHINE, NOW, STROPHE_VERSION, PROF_VERSION, MCABBER_VERSION,
+                 # PROSODY_VERSION
+    machine_basics
     STROPHE_VERSION=$(dpkg-query -W -f='${Version}' libstrophe0 2>/dev/null || echo "?")
     PROF_VERSION="$(profanity --version 2>&1 | head -n 1) (Debian package $(dpkg-query -W -f='${Version}' profanity 2>/dev/null))"
     MCABBER_VERSION="$(mcabber -V 2>/dev/null | head -n 1 | sed 's/ --.*//') (Debian package $(dpkg-query -W -f='${Version}' mcabber 2>/dev/null))"
     PROSODY_VERSION="Prosody $(dpkg-query -W -f='${Version}' prosody 2>/dev/null)"
+}
+
+# build_store_tool SRC OUT: a benchmark program that drives the store
+# (src/store) directly, built with gcc -O2 against its sources.
+build_store_tool() {
+    local pkgs="glib-2.0 sqlite3 openssl"
+    # shellcheck disable=SC2086
+    pkg-config --exists $pkgs || die "needs the -dev packages of: $pkgs"
+    say "building $(basename "$1") (gcc -O2, src/store/*.c)"
+    # shellcheck disable=SC2046,SC2086
+    gcc -std=c17 -O2 -g -D_GNU_SOURCE -I"$REPO/include" $(pkg-config --cflags $pkgs) \
+        -o "$2" "$1" "$REPO"/src/store/*.c $(pkg-config --libs $pkgs) -lm
 }
 
 # results_section KEY FILE: replaces the section between the markers

@@ -19,22 +19,14 @@
 
 set -euo pipefail
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-RESULTS=${BENCH_RESULTS:-$HERE/RESULTS.md}
+NAME="log_search"
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 N=${LOG_MESSAGES:-1000000}
 T=$(mktemp -d "${TMPDIR:-/tmp}/bc-logbench-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 
-say() { printf 'log_search: %s\n' "$*" >&2; }
-
-PKGS="glib-2.0 sqlite3 openssl"
-pkg-config --exists $PKGS || { say "needs the -dev packages of: $PKGS"; exit 1; }
-say "building (gcc -O2, src/store/*.c)"
-# shellcheck disable=SC2046
-gcc -std=c17 -O2 -g -D_GNU_SOURCE -I"$REPO/include" $(pkg-config --cflags $PKGS) \
-    -o "$T/log_search" "$HERE/log_search.c" "$REPO"/src/store/*.c \
-    $(pkg-config --libs $PKGS) -lm
+build_store_tool "$HERE/log_search.c" "$T/log_search"
 
 say "generating $N messages and measuring (this takes a few minutes for 1M)"
 TMPDIR=$T "$T/log_search" -n "$N" >"$T/out.md"
@@ -42,9 +34,7 @@ cat "$T/out.md"
 
 [[ $RESULTS == "-" ]] && exit 0
 
-NOW=$(date -u '+%Y-%m-%d %H:%M UTC')
-CPU=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
-MACHINE="$(nproc) CPUs ($CPU), $(uname -sr) $(uname -m), $(df -T "$T" | awk 'NR==2 {print $2}') temp dir"
+machine_basics
 SQLITE=$(pkg-config --modversion sqlite3)
 SECTION=$T/section.md
 {
@@ -74,16 +64,5 @@ SECTION=$T/section.md
     echo "<!-- log_search:end -->"
 } >"$SECTION"
 
-# Re-read RESULTS.md now (another benchmark may have rewritten it while
-# this one ran) and replace only the log_search section.
-if [[ ! -f $RESULTS ]]; then
-    printf '# Benchmark results\n' >"$RESULTS"
-fi
-awk -v sect="$SECTION" '
-    function emit(   l) { while ((getline l < sect) > 0) print l; close(sect); done = 1 }
-    /^<!-- log_search:begin -->$/ { skip = 1; emit(); next }
-    /^<!-- log_search:end -->$/   { skip = 0; next }
-    !skip { print }
-    END { if (!done) { print ""; emit() } }
-' "$RESULTS" >"$T/results.md" && cat "$T/results.md" >"$RESULTS"
+results_section log_search "$SECTION"
 say "results written to ${RESULTS#"$REPO"/}"

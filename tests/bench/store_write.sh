@@ -14,32 +14,21 @@
 
 set -euo pipefail
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-RESULTS=${BENCH_RESULTS:-$HERE/RESULTS.md}
+NAME="store_write"
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 RUNS=${RUNS:-3}
 T=$(mktemp -d "${TMPDIR:-/tmp}/bc-storewrite-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 
-say() { printf 'store_write: %s\n' "$*" >&2; }
-
-PKGS="glib-2.0 sqlite3 openssl"
-pkg-config --exists $PKGS || { say "needs the -dev packages of: $PKGS"; exit 1; }
-say "building (gcc -O2, src/store/*.c)"
-# shellcheck disable=SC2046
-gcc -std=c17 -O2 -g -D_GNU_SOURCE -I"$REPO/include" $(pkg-config --cflags $PKGS) \
-    -o "$T/store_write" "$HERE/store_write.c" "$REPO"/src/store/*.c \
-    $(pkg-config --libs $PKGS) -lm
-
+build_store_tool "$HERE/store_write.c" "$T/store_write"
 say "writing 10000 rows per variant, $RUNS runs each"
 TMPDIR=$T "$T/store_write" "$RUNS" >"$T/out.md"
 cat "$T/out.md"
 
 [[ $RESULTS == "-" ]] && exit 0
 
-NOW=$(date -u '+%Y-%m-%d %H:%M UTC')
-CPU=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
-MACHINE="$(nproc) CPUs ($CPU), $(uname -sr) $(uname -m), $(df -T "$T" | awk 'NR==2 {print $2}') temp dir"
+machine_basics
 SQLITE=$(pkg-config --modversion sqlite3)
 SECTION=$T/section.md
 {
@@ -68,16 +57,5 @@ SECTION=$T/section.md
     echo "<!-- store_write:end -->"
 } >"$SECTION"
 
-# Re-read RESULTS.md now (another benchmark may have rewritten it while
-# this one ran) and replace only the store_write section.
-if [[ ! -f $RESULTS ]]; then
-    printf '# Benchmark results\n' >"$RESULTS"
-fi
-awk -v sect="$SECTION" '
-    function emit(   l) { while ((getline l < sect) > 0) print l; close(sect); done = 1 }
-    /^<!-- store_write:begin -->$/ { skip = 1; emit(); next }
-    /^<!-- store_write:end -->$/   { skip = 0; next }
-    !skip { print }
-    END { if (!done) { print ""; emit() } }
-' "$RESULTS" >"$T/results.md" && cat "$T/results.md" >"$RESULTS"
+results_section store_write "$SECTION"
 say "results written to ${RESULTS#"$REPO"/}"
